@@ -1,0 +1,32 @@
+// The admin API under /api/v1: JSON bodies up to 100 KiB, an API key on every request, and
+// problem+json for every refusal.
+import express, { Router } from 'express';
+import type { Services } from '../services.js';
+import { requireApiKey } from './access.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { auditRoutes } from './routes/audit-events.js';
+import { bridgeRoutes } from './routes/bridges.js';
+import { dialInNumberRoutes } from './routes/dial-in-numbers.js';
+import { tenantRoutes } from './routes/tenants.js';
+import { userActionRoutes } from './routes/user-actions.js';
+import { userRoutes } from './routes/users.js';
+
+export const ADMIN_BODY_LIMIT_BYTES = 102_400;
+
+/** Extra route groups (meetings, jobs...) register here before the app is built. */
+export type AdminRoutes = (s: Services) => Router;
+
+export function adminApi(s: Services, extra: AdminRoutes[] = []): Router {
+  const api = Router();
+  api.use(requireApiKey(s));
+  // Parsed after authentication, so an anonymous caller cannot make us read a large body.
+  api.use(express.json({ limit: ADMIN_BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] }));
+  api.use((req, _res, next) => {
+    req.body ??= {};
+    next();
+  });
+  for (const routes of [bridgeRoutes, dialInNumberRoutes, tenantRoutes, apiKeyRoutes, userRoutes, userActionRoutes, auditRoutes, ...extra]) {
+    api.use(routes(s));
+  }
+  return api;
+}

@@ -1,0 +1,79 @@
+// Every Redis key the service uses is built here. Keys of one bridge share the hash tag
+// {<bridge ref>} so that multi-key scripts stay in one Redis Cluster slot; dial-in numbers share
+// the tag {n}.
+import { uuidToRef } from './refs.js';
+
+/** IDs per directory bucket: 100 keeps every bucket a small listpack-encoded hash. */
+const BUCKET_SIZE = 100;
+
+export class CacheKeys {
+  constructor(private readonly prefix: string) {}
+
+  bridgeTag(bridgeId: string): string {
+    return `{${uuidToRef(bridgeId)}}`;
+  }
+
+  /** Conference-ID entries of a bridge, bucketed: hash field = ID modulo 100. */
+  directoryBucket(bridgeId: string, conferenceId: number): { key: string; field: string } {
+    const bucket = Math.floor(conferenceId / BUCKET_SIZE);
+    return { key: `${this.prefix}${this.bridgeTag(bridgeId)}:d:${bucket}`, field: String(conferenceId % BUCKET_SIZE) };
+  }
+
+  /** Says whether the cached entries of a bridge may be trusted (see directory/trust.ts). */
+  directoryMarker(bridgeId: string): string {
+    return `${this.prefix}${this.bridgeTag(bridgeId)}:m`;
+  }
+
+  /** Tenant call settings of a bridge: field = tenant ref. */
+  tenantSettings(bridgeId: string): string {
+    return `${this.prefix}${this.bridgeTag(bridgeId)}:t`;
+  }
+
+  /** Leader-PIN hashes of a bridge: field = owner ref (user or meeting). */
+  leaderPins(bridgeId: string): string {
+    return `${this.prefix}${this.bridgeTag(bridgeId)}:p`;
+  }
+
+  /** Rooms of a bridge whose conference has started: sorted set owner ref → start time (ms). */
+  liveRooms(bridgeId: string): string {
+    return `${this.prefix}${this.bridgeTag(bridgeId)}:l`;
+  }
+
+  /** Guards a bridge's rebuild so that one instance does it. */
+  rebuildLock(bridgeId: string): string {
+    return `${this.prefix}${this.bridgeTag(bridgeId)}:rebuild`;
+  }
+
+  /** Dial-in numbers: hash field = E.164. */
+  get numbers(): string {
+    return `${this.prefix}{n}:numbers`;
+  }
+
+  get numbersMarker(): string {
+    return `${this.prefix}{n}:m`;
+  }
+
+  get numbersRebuildLock(): string {
+    return `${this.prefix}{n}:rebuild`;
+  }
+
+  /** Failed ID entries of one caller (a sliding-window sorted set). */
+  callerFailures(bucket: string): string {
+    return `${this.prefix}cf:${bucket}`;
+  }
+
+  /** Wrong leader PINs for one owner (a sliding-window sorted set). */
+  pinFailures(ownerRef: string): string {
+    return `${this.prefix}pf:${ownerRef}`;
+  }
+
+  /** Admin requests of one key or address in the current minute. */
+  adminRate(subject: string, minute: number): string {
+    return `${this.prefix}rl:${subject}:${minute}`;
+  }
+
+  /** Pub/sub channel for in-process cache invalidation. */
+  get invalidationChannel(): string {
+    return `${this.prefix}invalidate`;
+  }
+}

@@ -1,0 +1,146 @@
+// An in-process CacheStore for development without Redis: one instance only, nothing shared.
+// It follows the same compare-and-set rule as the Lua scripts (see directory/entries.ts).
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { CacheStore, ConferenceIdLookup, ConferenceIdLookupKeys, FieldWrite } from './store.js';
+
+const versionOf = (v: string) => parseInt(/^[A-Z]([0-9a-z]+)/.exec(v)?.[1] ?? '0', 36);
+
+interface Expiring<T> {
+  value: T;
+  expiresAt: number | null;
+}
+
+export class MemoryStore implements CacheStore {
+  readonly kind = 'memory' as const;
+  readonly #strings = new Map<string, Expiring<string>>();
+  readonly #hashes = new Map<string, Map<string, string>>();
+  readonly #sorted = new Map<string, Expiring<Map<string, number>>>();
+  readonly #bus = new EventEmitter();
+  // Markers are written by rebuilds on "this server"; a fresh process is a fresh server.
+  readonly #identity = randomBytes(8).toString('hex');
+
+  isConnected(): boolean {
+    return true;
+  }
+
+  async ping(): Promise<void> {}
+
+  async casFields(writes: FieldWrite[]): Promise<(string | null)[]> {
+    return writes.map(({ key, field, value }) => {
+      let hash = this.#hashes.get(key);
+      if (!hash) this.#hashes.set(key, (hash = new Map()));
+      const cur = hash.get(field);
+      if (cur !== undefined) {
+        const cv = versionOf(cur);
+        const nv = versionOf(value);
+        if (!(nv > cv || (nv === cv && cur[0] === 'P' && value[0] !== 'P'))) return cur;
+      }
+      hash.set(field, value);
+      return value;
+    });
+  }
+
+  async hget(key: string, field: string): Promise<string | null> {
+    return this.#hashes.get(key)?.get(field) ?? null;
+  }
+
+  async lookupConferenceId(k: ConferenceIdLookupKeys): Promise<ConferenceIdLookup> {
+    const entry = this.#hashes.get(k.bucket)?.get(k.field) ?? null;
+    let tenant: string | null = null;
+    let liveSince: number | null = null;
+    const m = entry?.startsWith('A') ? /^A[0-9a-z]+\|([^|]+)\|([^|]+)\|/.exec(entry) : null;
+    if (m) {
+      tenant = this.#hashes.get(k.tenants)?.get(m[2]!) ?? null;
+      liveSince = this.#zset(k.liveRooms)?.get(m[1]!) ?? null;
+    }
+    return { entry, marker: this.#get(k.marker), tenant, liveSince };
+  }
+
+  async hgetWithMarker(key: string, field: string, marker: string): Promise<{ value: string | null; marker: string | null }> {
+    return { value: this.#hashes.get(key)?.get(field) ?? null, marker: this.#get(marker) };
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.#get(key);
+  }
+
+  async set(key: string, value: string, options: { ttlMs?: number; onlyIfAbsent?: boolean } = {}): Promise<boolean> {
+    if (options.onlyIfAbsent && this.#get(key) !== null) return false;
+    this.#strings.set(key, { value, expiresAt: options.ttlMs ? Date.now() + options.ttlMs : null });
+    return true;
+  }
+
+  async del(key: string): Promise<void> {
+    this.#strings.delete(key);
+    this.#hashes.delete(key);
+    this.#sorted.delete(key);
+  }
+
+  async delIfEquals(key: string, value: string): Promise<void> {
+    if (this.#get(key) === value) this.#strings.delete(key);
+  }
+
+  async zadd(key: string, score: number, member: string): Promise<void> {
+    let z = this.#zset(key);
+    if (!z) this.#sorted.set(key, { value: (z = new Map()), expiresAt: null });
+    z.set(member, score);
+  }
+
+  async zrem(key: string, member: string): Promise<void> {
+    this.#zset(key)?.delete(member);
+  }
+
+  async slidingWindow(key: string, nowMs: number, windowMs: number, add: boolean): Promise<number> {
+    let z = this.#zset(key);
+    if (!z) this.#sorted.set(key, { value: (z = new Map()), expiresAt: null });
+    for (const [member, score] of z) if (score <= nowMs - windowMs) z.delete(member);
+    if (add) z.set(`${nowMs}-${randomBytes(4).toString('hex')}`, nowMs);
+    this.#sorted.get(key)!.expiresAt = nowMs + windowMs;
+    return z.size;
+  }
+
+  async incrWithExpiry(key: string, ttlMs: number): Promise<number> {
+    const n = Number(this.#get(key) ?? '0') + 1;
+    const expiresAt = this.#strings.get(key)?.expiresAt ?? Date.now() + ttlMs;
+    this.#strings.set(key, { value: String(n), expiresAt });
+    return n;
+  }
+
+  serverIdentity(): string {
+    return this.#identity;
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    this.#bus.emit(channel, message);
+  }
+
+  async subscribe(channel: string, onMessage: (message: string) => void): Promise<void> {
+    this.#bus.on(channel, onMessage);
+  }
+
+  onConnectionChange(): void {}
+
+  async close(): Promise<void> {
+    this.#bus.removeAllListeners();
+  }
+
+  #get(key: string): string | null {
+    const e = this.#strings.get(key);
+    if (!e) return null;
+    if (e.expiresAt !== null && e.expiresAt <= Date.now()) {
+      this.#strings.delete(key);
+      return null;
+    }
+    return e.value;
+  }
+
+  #zset(key: string): Map<string, number> | undefined {
+    const e = this.#sorted.get(key);
+    if (e && e.expiresAt !== null && e.expiresAt <= Date.now()) {
+      this.#sorted.delete(key);
+      return undefined;
+    }
+    return e?.value;
+  }
+}

@@ -1,0 +1,251 @@
+// CacheStore on Redis or a Redis Cluster (ioredis). Commands fail fast while disconnected
+// (no offline queue) and time out quickly, so a sick Redis costs callers milliseconds: the
+// directory then answers from PostgreSQL.
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../logging.js';
+import type { CacheStore, ConferenceIdLookup, ConferenceIdLookupKeys, FieldWrite } from './store.js';
+import { CAS_FIELDS, DEL_IF_EQUALS, HGET_WITH_MARKER, INCR_WITH_EXPIRY, LOOKUP_CONFERENCE_ID, SLIDING_WINDOW } from './scripts.js';
+import { slotOf } from './slots.js';
+
+type Client = Redis | Cluster;
+
+interface ScriptCommands {
+  casFields(numKeys: number, ...args: string[]): Promise<(string | null)[]>;
+  lookupConferenceId(...args: string[]): Promise<[string | null, string | null, string | null, string | null]>;
+  hgetWithMarker(...args: string[]): Promise<[string | null, string | null]>;
+  slidingWindow(...args: string[]): Promise<number>;
+  incrWithExpiry(...args: string[]): Promise<number>;
+  delIfEquals(...args: string[]): Promise<number>;
+}
+
+export interface RedisStoreOptions {
+  url?: string;
+  clusterNodes?: readonly { host: string; port: number }[];
+  /** Per-command deadline: a hung Redis must not hold a caller. */
+  commandTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
+const COMMON: RedisOptions = {
+  protocol: 2,
+  enableOfflineQueue: false,
+  enableAutoPipelining: true,
+  maxRetriesPerRequest: 1,
+  retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+};
+
+export class RedisStore implements CacheStore {
+  readonly kind: 'redis' | 'cluster';
+  readonly client: Client;
+  readonly #commands: ScriptCommands;
+  #subscriber: Client | null = null;
+  /** run_id of each server, by "host:port"; cleared when the connection drops. */
+  readonly #runIds = new Map<string, string>();
+  readonly #listeners: (() => void)[] = [];
+
+  constructor(options: RedisStoreOptions, private readonly log: Logger) {
+    const common: RedisOptions = {
+      ...COMMON,
+      commandTimeout: options.commandTimeoutMs ?? 400,
+      connectTimeout: options.connectTimeoutMs ?? 2000,
+    };
+    if (options.clusterNodes) {
+      this.kind = 'cluster';
+      this.client = new Cluster(options.clusterNodes.map((n) => ({ host: n.host, port: n.port })), {
+        redisOptions: common,
+        enableOfflineQueue: false,
+        enableAutoPipelining: true,
+        clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
+      });
+    } else {
+      this.kind = 'redis';
+      this.client = new Redis(options.url ?? 'redis://127.0.0.1:6379', common);
+    }
+    const define = (name: string, lua: string, numberOfKeys?: number) =>
+      this.client.defineCommand(name, numberOfKeys === undefined ? { lua } : { lua, numberOfKeys });
+    define('casFields', CAS_FIELDS);
+    define('lookupConferenceId', LOOKUP_CONFERENCE_ID, 4);
+    define('hgetWithMarker', HGET_WITH_MARKER, 2);
+    define('slidingWindow', SLIDING_WINDOW, 1);
+    define('incrWithExpiry', INCR_WITH_EXPIRY, 1);
+    define('delIfEquals', DEL_IF_EQUALS, 1);
+    this.#commands = this.client as unknown as ScriptCommands;
+
+    this.client.on('error', (err: Error) => this.log.debug({ err: err.message }, 'redis error'));
+    this.client.on('close', () => this.#connectionChanged(false));
+    this.client.on('ready', () => this.#connectionChanged(true));
+    if (this.client instanceof Cluster) {
+      this.client.on('+node', () => this.#connectionChanged(true));
+      this.client.on('-node', () => this.#connectionChanged(true));
+    }
+  }
+
+  /** Resolves once connected (or rejects after `ms`); the service may also start without. */
+  async waitUntilReady(ms: number): Promise<void> {
+    if (this.isConnected() && this.#runIds.size > 0) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`redis not ready after ${ms} ms`)), ms);
+      const check = () => {
+        if (this.isConnected() && this.#runIds.size > 0) {
+          clearTimeout(timer);
+          resolve();
+        } else setTimeout(check, 25);
+      };
+      check();
+    });
+  }
+
+  isConnected(): boolean {
+    return this.client.status === 'ready';
+  }
+
+  async ping(): Promise<void> {
+    await this.client.ping();
+  }
+
+  onConnectionChange(listener: () => void): void {
+    this.#listeners.push(listener);
+  }
+
+  #connectionChanged(up: boolean): void {
+    // Forget every identity first: until INFO answers again nothing cached is trusted.
+    this.#runIds.clear();
+    if (up) void this.#refreshRunIds();
+    for (const l of this.#listeners) l();
+  }
+
+  async #refreshRunIds(): Promise<void> {
+    try {
+      const nodes = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
+      for (const node of nodes) {
+        const info = await node.info('server');
+        const runId = /run_id:([0-9a-f]+)/.exec(info)?.[1];
+        if (runId) this.#runIds.set(`${node.options.host}:${node.options.port}`, runId);
+      }
+    } catch (err) {
+      this.log.debug({ err: (err as Error).message }, 'could not read redis run_id');
+    }
+  }
+
+  serverIdentity(key: string): string | null {
+    if (!this.isConnected()) return null;
+    if (this.client instanceof Cluster) {
+      const master = (this.client as unknown as { slots: string[][] }).slots[slotOf(key)]?.[0];
+      return master ? (this.#runIds.get(master) ?? null) : null;
+    }
+    return this.#runIds.values().next().value ?? null;
+  }
+
+  async casFields(writes: FieldWrite[]): Promise<(string | null)[]> {
+    // One script call per hash tag (a Cluster slot); results are put back in input order.
+    const groups = new Map<string, number[]>();
+    writes.forEach((w, i) => {
+      const tag = hashTag(w.key);
+      const list = groups.get(tag);
+      if (list) list.push(i);
+      else groups.set(tag, [i]);
+    });
+    const out: (string | null)[] = new Array(writes.length).fill(null);
+    await Promise.all(
+      [...groups.values()].map(async (indexes) => {
+        const keys: string[] = [];
+        const args: string[] = [];
+        for (const i of indexes) {
+          const w = writes[i]!;
+          let k = keys.indexOf(w.key);
+          if (k < 0) k = keys.push(w.key) - 1;
+          args.push(String(k + 1), w.field, w.value);
+        }
+        const result = await this.#commands.casFields(keys.length, ...keys, ...args);
+        indexes.forEach((i, n) => (out[i] = result[n] ?? null));
+      }),
+    );
+    return out;
+  }
+
+  async hget(key: string, field: string): Promise<string | null> {
+    return this.client.hget(key, field);
+  }
+
+  async lookupConferenceId(k: ConferenceIdLookupKeys): Promise<ConferenceIdLookup> {
+    const [entry, marker, tenant, live] = await this.#commands.lookupConferenceId(k.bucket, k.marker, k.tenants, k.liveRooms, k.field);
+    return { entry: entry ?? null, marker: marker ?? null, tenant: tenant ?? null, liveSince: live == null ? null : Number(live) };
+  }
+
+  async hgetWithMarker(key: string, field: string, marker: string): Promise<{ value: string | null; marker: string | null }> {
+    const [value, m] = await this.#commands.hgetWithMarker(key, marker, field);
+    return { value: value ?? null, marker: m ?? null };
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.client.get(key);
+  }
+
+  async set(key: string, value: string, options: { ttlMs?: number; onlyIfAbsent?: boolean } = {}): Promise<boolean> {
+    const args: (string | number)[] = [];
+    if (options.ttlMs) args.push('PX', options.ttlMs);
+    if (options.onlyIfAbsent) args.push('NX');
+    return (await this.client.call('SET', key, value, ...args)) === 'OK';
+  }
+
+  async del(key: string): Promise<void> {
+    await this.client.del(key);
+  }
+
+  async delIfEquals(key: string, value: string): Promise<void> {
+    await this.#commands.delIfEquals(key, value);
+  }
+
+  async zadd(key: string, score: number, member: string): Promise<void> {
+    await this.client.zadd(key, score, member);
+  }
+
+  async zrem(key: string, member: string): Promise<void> {
+    await this.client.zrem(key, member);
+  }
+
+  async slidingWindow(key: string, nowMs: number, windowMs: number, add: boolean): Promise<number> {
+    const member = `${nowMs}-${randomBytes(4).toString('hex')}`;
+    return Number(await this.#commands.slidingWindow(key, String(nowMs), String(windowMs), add ? '1' : '0', member));
+  }
+
+  async incrWithExpiry(key: string, ttlMs: number): Promise<number> {
+    return Number(await this.#commands.incrWithExpiry(key, String(ttlMs)));
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    await this.client.publish(channel, message);
+  }
+
+  async subscribe(channel: string, onMessage: (message: string) => void): Promise<void> {
+    if (!this.#subscriber) {
+      // A subscriber connection may queue: it only ever sends SUBSCRIBE.
+      this.#subscriber = this.client instanceof Cluster
+        ? this.client.duplicate(undefined, { enableOfflineQueue: true })
+        : this.client.duplicate({ enableOfflineQueue: true });
+      this.#subscriber.on('error', () => undefined);
+    }
+    this.#subscriber.on('message', (ch: string, msg: string) => {
+      if (ch === channel) onMessage(msg);
+    });
+    await this.#subscriber.subscribe(channel);
+  }
+
+  async close(): Promise<void> {
+    this.#listeners.length = 0;
+    await Promise.allSettled([this.client.quit(), this.#subscriber?.quit()]);
+    this.client.disconnect();
+    this.#subscriber?.disconnect();
+  }
+}
+
+/** The part of a key Redis Cluster hashes: the first {...} if any, else the whole key. */
+export function hashTag(key: string): string {
+  const open = key.indexOf('{');
+  if (open >= 0) {
+    const close = key.indexOf('}', open + 1);
+    if (close > open + 1) return key.slice(open + 1, close);
+  }
+  return key;
+}

@@ -1,0 +1,27 @@
+// Compact references for cache keys and entries: a UUID as 22 base64url characters.
+export function uuidToRef(uuid: string): string {
+  return Buffer.from(uuid.replace(/-/g, ''), 'hex').toString('base64url');
+}
+
+export function refToUuid(ref: string): string {
+  const hex = Buffer.from(ref, 'base64url').toString('hex');
+  if (hex.length !== 32) throw new Error(`not a reference: ${ref}`);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export type OwnerKind = 'user' | 'meeting';
+
+/** An owner of a conference ID (and of its room): 'u' or 'm' followed by the UUID's ref. */
+export function ownerRef(kind: OwnerKind, id: string): string {
+  return (kind === 'user' ? 'u' : 'm') + uuidToRef(id);
+}
+
+export function parseOwnerRef(ref: string): { kind: OwnerKind; id: string } | null {
+  const kind = ref[0] === 'u' ? 'user' : ref[0] === 'm' ? 'meeting' : null;
+  if (!kind || ref.length !== 23) return null;
+  try {
+    return { kind, id: refToUuid(ref.slice(1)) };
+  } catch {
+    return null;
+  }
+}

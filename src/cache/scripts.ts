@@ -1,0 +1,75 @@
+// Lua scripts run atomically by Redis. Every script touches keys of one hash tag only.
+
+/**
+ * KEYS: hash keys. ARGV: triples (index into KEYS, field, value). A value replaces the current
+ * one when its version is higher, or equal while the current value is pending ('P'); see
+ * directory/entries.ts. Returns what each field holds afterwards.
+ */
+export const CAS_FIELDS = `
+local function version(v)
+  return tonumber(string.match(v, '^%a([0-9a-z]+)'), 36)
+end
+local out = {}
+for i = 1, #ARGV, 3 do
+  local key = KEYS[tonumber(ARGV[i])]
+  local field, value = ARGV[i + 1], ARGV[i + 2]
+  local cur = redis.call('HGET', key, field)
+  local replace = not cur
+  if cur then
+    local cv, nv = version(cur), version(value)
+    replace = nv > cv or (nv == cv and string.sub(cur, 1, 1) == 'P' and string.sub(value, 1, 1) ~= 'P')
+  end
+  if replace then
+    redis.call('HSET', key, field, value)
+    cur = value
+  end
+  out[#out + 1] = cur
+end
+return out
+`;
+
+/**
+ * The ID-entry lookup. KEYS: bucket, marker, tenant settings, live rooms. ARGV: field.
+ * Returns { entry, marker, tenant settings, room start score } (false for missing).
+ */
+export const LOOKUP_CONFERENCE_ID = `
+local e = redis.call('HGET', KEYS[1], ARGV[1])
+local m = redis.call('GET', KEYS[2])
+local t, l = false, false
+if e and string.sub(e, 1, 1) == 'A' then
+  local owner, tenant = string.match(e, '^A[0-9a-z]+|([^|]+)|([^|]+)|')
+  if tenant then t = redis.call('HGET', KEYS[3], tenant) end
+  if owner then l = redis.call('ZSCORE', KEYS[4], owner) end
+end
+return {e, m, t, l}
+`;
+
+/** KEYS: hash, marker. ARGV: field. */
+export const HGET_WITH_MARKER = `
+return {redis.call('HGET', KEYS[1], ARGV[1]), redis.call('GET', KEYS[2])}
+`;
+
+/** KEYS: sorted set. ARGV: now (ms), window (ms), add (1/0), member. Returns the count. */
+export const SLIDING_WINDOW = `
+local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if ARGV[3] == '1' then
+  redis.call('ZADD', KEYS[1], now, ARGV[4])
+end
+local n = redis.call('ZCARD', KEYS[1])
+if n > 0 then redis.call('PEXPIRE', KEYS[1], window) end
+return n
+`;
+
+/** KEYS: key. ARGV: ttl (ms). */
+export const INCR_WITH_EXPIRY = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n
+`;
+
+/** KEYS: key. ARGV: value. */
+export const DEL_IF_EQUALS = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;

@@ -1,0 +1,80 @@
+// What the service needs from its cache, whatever holds it: Redis (redis-store.ts), a Redis
+// Cluster (the same class), or an in-process map for development (memory-store.ts).
+// Versioned values and their compare-and-set rule are described in directory/entries.ts.
+
+export interface FieldWrite {
+  key: string;
+  field: string;
+  value: string;
+}
+
+export interface ConferenceIdLookupKeys {
+  bucket: string;
+  field: string;
+  marker: string;
+  tenants: string;
+  liveRooms: string;
+}
+
+export interface ConferenceIdLookup {
+  /** The ID's cached value, if any. */
+  entry: string | null;
+  /** The bridge's trust marker (see directory/trust.ts). */
+  marker: string | null;
+  /** The owning tenant's cached call settings, when the entry is active. */
+  tenant: string | null;
+  /** When the owner's room started (ms since epoch), if the conference runs. */
+  liveSince: number | null;
+}
+
+export interface CacheStore {
+  readonly kind: 'redis' | 'cluster' | 'memory';
+
+  /** True while connected; commands fail fast otherwise. */
+  isConnected(): boolean;
+  ping(): Promise<void>;
+
+  /**
+   * Compare-and-set of versioned hash fields: each value replaces the current one only when
+   * its version is newer (or equal while the current one is pending). Returns what each field
+   * holds afterwards, in order.
+   */
+  casFields(writes: FieldWrite[]): Promise<(string | null)[]>;
+  hget(key: string, field: string): Promise<string | null>;
+  /** One round trip for the ID-entry step. */
+  lookupConferenceId(keys: ConferenceIdLookupKeys): Promise<ConferenceIdLookup>;
+  /** A field and a marker key in one round trip. */
+  hgetWithMarker(key: string, field: string, marker: string): Promise<{ value: string | null; marker: string | null }>;
+
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, options?: { ttlMs?: number; onlyIfAbsent?: boolean }): Promise<boolean>;
+  del(key: string): Promise<void>;
+  /** Deletes `key` only while it still holds `value` (releasing a lock one owns). */
+  delIfEquals(key: string, value: string): Promise<void>;
+
+  zadd(key: string, score: number, member: string): Promise<void>;
+  zrem(key: string, member: string): Promise<void>;
+
+  /**
+   * Sliding-window counter: records one event at `nowMs` (when `add`), drops events older than
+   * the window, refreshes the key's expiry, and returns how many events the window holds.
+   */
+  slidingWindow(key: string, nowMs: number, windowMs: number, add: boolean): Promise<number>;
+  /** Fixed-window counter: increments and returns the count, setting the expiry on first use. */
+  incrWithExpiry(key: string, ttlMs: number): Promise<number>;
+
+  /**
+   * Who holds `key` now: changes whenever that server restarts or is replaced, so that a
+   * marker written on another server (old data restored, failover) is not trusted. Null while
+   * unknown (disconnected).
+   */
+  serverIdentity(key: string): string | null;
+
+  publish(channel: string, message: string): Promise<void>;
+  subscribe(channel: string, onMessage: (message: string) => void): Promise<void>;
+
+  /** Called when the connection to the server is lost or re-established. */
+  onConnectionChange(listener: () => void): void;
+
+  close(): Promise<void>;
+}

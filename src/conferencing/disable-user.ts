@@ -1,0 +1,22 @@
+// Disables a user: the user disappears from the API and every ID they lead (their own and
+// their meetings') is retired at once and quarantined.
+import { notFound } from '../errors.js';
+import type { Services } from '../services.js';
+import { recordAudit, type Actor } from '../store/audit.js';
+import { retireConferenceIds } from '../store/conference-ids.js';
+import { findUser, markUserDisabled } from '../store/users.js';
+import { conferenceIdChange } from '../directory/changes.js';
+
+export async function disableUser(s: Services, actor: Actor, input: { tenantId: string; userId: string }): Promise<void> {
+  await s.db.transaction(async (tx) => {
+    const user = await findUser(tx, input.tenantId, input.userId, { lock: true });
+    if (!user) throw notFound('user');
+    const retired = await retireConferenceIds(tx, { leaderUserId: user.id }, 'user_disabled', s.config.quarantineDays);
+    await markUserDisabled(tx, user.id);
+    s.directory.stage(tx, retired.map((r) => conferenceIdChange(s.keys, r, true)));
+    await recordAudit(tx, {
+      tenantId: user.tenant_id, actor, action: 'user.disabled', target: { type: 'user', id: user.id },
+      details: { retiredConferenceIds: retired.map((r) => String(r.conference_id)) },
+    });
+  });
+}

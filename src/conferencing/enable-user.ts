@@ -1,0 +1,77 @@
+// Enables a user for audio conferencing: a builtin user gets a conference ID (static tenants)
+// and a leader PIN; a third-party user keeps the ID and toll number the provider gave.
+import { AppError, notFound } from '../errors.js';
+import type { Services } from '../services.js';
+import type { Actor } from '../store/audit.js';
+import { recordAudit } from '../store/audit.js';
+import { allocateConferenceId, claimConferenceId } from '../store/conference-ids.js';
+import { findTenant } from '../store/tenants.js';
+import { findUser, insertUser, userVersion, type UserRow } from '../store/users.js';
+import { conferenceIdChange, leaderPinChange } from '../directory/changes.js';
+import { queueEmail } from './notifications.js';
+import { generatePin, hashPin } from './pins.js';
+
+export interface EnableUserInput {
+  tenantId: string;
+  email: string;
+  displayName: string;
+  provider: 'builtin' | 'third_party';
+  conferenceId?: string;
+  tollNumber?: string;
+  sendEmail?: boolean;
+}
+
+export interface EnableUserResult {
+  user: UserRow;
+  leaderPin: string | null;
+  emailQueued: boolean;
+}
+
+export async function enableUser(s: Services, actor: Actor, input: EnableUserInput): Promise<EnableUserResult> {
+  const tenant = await findTenant(s.db, input.tenantId);
+  if (!tenant) throw notFound('tenant');
+  const builtin = input.provider === 'builtin';
+  if (builtin && input.conferenceId && tenant.conference_id_mode === 'dynamic') {
+    throw new AppError('not_supported', 'a dynamic-ID tenant gives each meeting its own ID; a user cannot choose one');
+  }
+  // Hash outside the transaction: scrypt is deliberately slow.
+  const leaderPin = builtin ? generatePin(tenant.pin_length) : null;
+  const leaderPinHash = leaderPin ? await hashPin(leaderPin) : null;
+  const sendEmail = input.sendEmail ?? tenant.send_email_by_default;
+
+  return s.db.transaction(async (tx) => {
+    const userId = await insertUser(tx, {
+      tenantId: tenant.id,
+      email: input.email,
+      displayName: input.displayName,
+      provider: input.provider,
+      thirdPartyConferenceId: builtin ? null : input.conferenceId!,
+      thirdPartyTollNumber: builtin ? null : input.tollNumber!,
+      leaderPinHash,
+    });
+    if (builtin && tenant.conference_id_mode === 'static') {
+      const claim = {
+        bridgeId: tenant.bridge_id, tenantId: tenant.id, ownerKind: 'user' as const, ownerId: userId,
+        leaderUserId: userId, expiresAt: null, quarantineDays: s.config.quarantineDays,
+      };
+      const row = input.conferenceId
+        ? await claimConferenceId(tx, { ...claim, conferenceId: Number(input.conferenceId) })
+        : await allocateConferenceId(tx, claim);
+      if (!row) throw new AppError('conference_id_unavailable', 'the conference ID is active or quarantined on this bridge');
+      await tx.query('UPDATE users SET conference_id_updated_at = now() WHERE id = $1', [userId]);
+      const { version } = await userVersion(tx, userId);
+      s.directory.stage(tx, [
+        conferenceIdChange(s.keys, row, false),
+        leaderPinChange(s.keys, { bridge_id: tenant.bridge_id, owner_kind: 'user', owner_id: userId, leader_pin_hash: leaderPinHash, version }, false),
+      ]);
+      tx.afterCommit(() => s.metrics.conferenceIdChanges.inc({ action: 'issued' }));
+    }
+    const user = (await findUser(tx, tenant.id, userId))!;
+    await recordAudit(tx, {
+      tenantId: tenant.id, actor, action: 'user.enabled', target: { type: 'user', id: userId },
+      details: { provider: input.provider, conferenceId: user.conference_id === null ? user.third_party_conference_id : String(user.conference_id), emailQueued: sendEmail },
+    });
+    if (sendEmail) await queueEmail(s, tx, user, 'welcome', leaderPin ? { leaderPin } : {});
+    return { user, leaderPin, emailQueued: sendEmail };
+  });
+}

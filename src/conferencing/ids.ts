@@ -1,0 +1,21 @@
+// Conference IDs: exactly 7 ASCII digits, first digit not 0.
+import { randomInt } from 'node:crypto';
+
+export const CONFERENCE_ID_PATTERN = /^[1-9][0-9]{6}$/;
+export const MIN_CONFERENCE_ID = 1_000_000;
+export const MAX_CONFERENCE_ID = 9_999_999;
+
+/** `count` IDs drawn independently and uniformly from the whole range (a CSPRNG). */
+export function randomConferenceIds(count: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) out.push(randomInt(MIN_CONFERENCE_ID, MAX_CONFERENCE_ID + 1));
+  return out;
+}
+
+export function formatConferenceId(id: number): string {
+  return String(id);
+}
+
+export function parseConferenceId(text: string): number | null {
+  return CONFERENCE_ID_PATTERN.test(text) ? Number(text) : null;
+}

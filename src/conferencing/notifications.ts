@@ -1,0 +1,62 @@
+// The emails a change causes, queued in the change's transaction. The outbox worker renders
+// and sends them; a PIN travels only sealed with SECRETS_KEY and is erased once sent.
+import type { Services } from '../services.js';
+import type { Tx } from '../store/db.js';
+import { enqueue } from '../store/outbox.js';
+import type { UserRow } from '../store/users.js';
+
+export type EmailTemplate = 'welcome' | 'conference_id_changed' | 'conference_info' | 'leader_pin_reset';
+
+export interface EmailPayload {
+  template: EmailTemplate;
+  to: string;
+  userId: string;
+  displayName: string;
+  /** The user's conference ID when queued (null in a dynamic tenant). */
+  conferenceId: string | null;
+  previousConferenceId?: string | null;
+  tollNumber: string | null;
+  tollFreeNumber: string | null;
+  provider: 'builtin' | 'third_party';
+}
+
+export const EMAIL_KIND = 'email';
+
+export function userConferenceId(u: UserRow): string | null {
+  if (u.provider === 'third_party') return u.third_party_conference_id;
+  return u.conference_id === null ? null : String(u.conference_id);
+}
+
+export function userTollNumber(u: UserRow): string | null {
+  return u.provider === 'third_party' ? u.third_party_toll_number : u.default_toll_number;
+}
+
+export function userTollFreeNumber(u: UserRow): string | null {
+  return u.provider === 'third_party' ? null : u.default_toll_free_number;
+}
+
+export async function queueEmail(
+  s: Services,
+  tx: Tx,
+  user: UserRow,
+  template: EmailTemplate,
+  extra: { to?: string; previousConferenceId?: string | null; leaderPin?: string } = {},
+): Promise<void> {
+  const payload: EmailPayload = {
+    template,
+    to: extra.to ?? user.email,
+    userId: user.id,
+    displayName: user.display_name,
+    conferenceId: userConferenceId(user),
+    tollNumber: userTollNumber(user),
+    tollFreeNumber: userTollFreeNumber(user),
+    provider: user.provider,
+    ...(extra.previousConferenceId !== undefined ? { previousConferenceId: extra.previousConferenceId } : {}),
+  };
+  await enqueue(tx, {
+    kind: EMAIL_KIND,
+    tenantId: user.tenant_id,
+    payload: { ...payload },
+    secret: extra.leaderPin === undefined ? null : s.secrets.seal(extra.leaderPin, EMAIL_KIND),
+  });
+}

@@ -1,0 +1,152 @@
+// Environment, parsed once at boot into a frozen object. A bad value stops the process with a
+// message that names the variable (see loadConfig / ConfigError).
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUndefined, schema.optional());
+
+const redisUrl = z.string().refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://');
+const smtpUrl = z.string().refine((v) => /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://');
+const baseUrl = z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, ''));
+
+/** 32 bytes given as 64 hex characters or as base64. */
+const secretsKey = z.string().transform((v, ctx) => {
+  const buf = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+  if (buf.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex characters or base64' });
+    return z.NEVER;
+  }
+  return buf;
+});
+
+const clusterNodes = z.string().transform((v, ctx) => {
+  const nodes = v.split(',').map((s) => s.trim()).filter(Boolean).map((hostPort) => {
+    const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(hostPort);
+    return m ? { host: m[1]!, port: Number(m[2]) } : null;
+  });
+  if (nodes.length === 0 || nodes.some((n) => n === null)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of host:port' });
+    return z.NEVER;
+  }
+  return nodes as { host: string; port: number }[];
+});
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+  PORT: port.default(3000),
+  PUBLIC_BASE_URL: optional(baseUrl),
+  DATABASE_URL: optional(z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'must start with postgres:// or postgresql://')),
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  DATA_DIR: z.string().default('data'),
+  REDIS_URL: optional(redisUrl),
+  REDIS_CLUSTER_NODES: optional(clusterNodes),
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{0,32}$/, 'letters, digits, ":", "_" or "-", at most 32').default('att:'),
+  TWILIO_AUTH_TOKEN: optional(z.string().min(8, 'looks too short for a Twilio auth token')),
+  TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')),
+  BOOTSTRAP_ADMIN_KEY: optional(z.string().min(32, 'must be at least 32 characters')),
+  SMTP_URL: optional(smtpUrl),
+  EMAIL_FROM: z.string().min(3).default('Conference Attendant <noreply@localhost>'),
+  RETIRED_ID_QUARANTINE_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
+  SECRETS_KEY: optional(secretsKey),
+  CALLER_FAILURE_LIMIT: positiveInt.default(10),
+  CALLER_FAILURE_WINDOW_S: positiveInt.default(3600),
+  ADMIN_RATE_LIMIT_PER_MIN: positiveInt.default(6000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOLD_MUSIC_URL: optional(z.url()),
+  TTS_VOICE: optional(z.string().max(64)),
+  RUN_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  readonly env: 'production' | 'development' | 'test';
+  readonly port: number;
+  readonly publicBaseUrl: string;
+  readonly databaseUrl: string | undefined;
+  readonly databasePoolSize: number;
+  readonly dataDir: string;
+  readonly redis: Readonly<
+    | { kind: 'single'; url: string; keyPrefix: string }
+    | { kind: 'cluster'; nodes: readonly { host: string; port: number }[]; keyPrefix: string }
+    | { kind: 'memory'; keyPrefix: string }
+  >;
+  readonly twilio: Readonly<{ authToken: string | undefined; accountSid: string | undefined }>;
+  readonly bootstrapAdminKey: string | undefined;
+  readonly smtpUrl: string | undefined;
+  readonly emailFrom: string;
+  readonly quarantineDays: number;
+  /** Encrypts secrets a pending outbox message must hold; `ephemeral` when generated for this process. */
+  readonly secretsKey: Readonly<{ key: Buffer; ephemeral: boolean }>;
+  readonly callerFailureLimit: number;
+  readonly callerFailureWindowS: number;
+  readonly adminRateLimitPerMin: number;
+  readonly logLevel: string;
+  readonly holdMusicUrl: string | undefined;
+  readonly ttsVoice: string | undefined;
+  readonly runWorker: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+const REQUIRED_IN_PRODUCTION = ['DATABASE_URL', 'TWILIO_AUTH_TOKEN', 'SECRETS_KEY'] as const;
+
+/** Parses the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.NODE_ENV === 'production') {
+    for (const name of REQUIRED_IN_PRODUCTION) if (e[name] === undefined) problems.push(`${name}: required when NODE_ENV=production`);
+    if (!e.REDIS_URL && !e.REDIS_CLUSTER_NODES) problems.push('REDIS_URL: required when NODE_ENV=production (or REDIS_CLUSTER_NODES)');
+  }
+  if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) problems.push('REDIS_CLUSTER_NODES: set either REDIS_URL or REDIS_CLUSTER_NODES, not both');
+  if (problems.length) throw new ConfigError(problems);
+
+  const redis: Config['redis'] = e.REDIS_CLUSTER_NODES
+    ? { kind: 'cluster', nodes: e.REDIS_CLUSTER_NODES, keyPrefix: e.REDIS_KEY_PREFIX }
+    : e.REDIS_URL
+      ? { kind: 'single', url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX }
+      : { kind: 'memory', keyPrefix: e.REDIS_KEY_PREFIX };
+
+  return deepFreeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataDir: e.DATA_DIR,
+    redis,
+    twilio: { authToken: e.TWILIO_AUTH_TOKEN, accountSid: e.TWILIO_ACCOUNT_SID },
+    bootstrapAdminKey: e.BOOTSTRAP_ADMIN_KEY,
+    smtpUrl: e.SMTP_URL,
+    emailFrom: e.EMAIL_FROM,
+    quarantineDays: e.RETIRED_ID_QUARANTINE_DAYS,
+    secretsKey: e.SECRETS_KEY ? { key: e.SECRETS_KEY, ephemeral: false } : { key: randomBytes(32), ephemeral: true },
+    callerFailureLimit: e.CALLER_FAILURE_LIMIT,
+    callerFailureWindowS: e.CALLER_FAILURE_WINDOW_S,
+    adminRateLimitPerMin: e.ADMIN_RATE_LIMIT_PER_MIN,
+    logLevel: e.LOG_LEVEL,
+    holdMusicUrl: e.HOLD_MUSIC_URL,
+    ttsVoice: e.TTS_VOICE,
+    runWorker: e.RUN_WORKER,
+  });
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Buffer.isBuffer(o)) {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

@@ -1,0 +1,279 @@
+// The conference-ID directory callers read: Redis first, PostgreSQL when Redis cannot give a
+// positive answer it may be trusted with.
+//
+// Why a reset is refused at once (invariant 1): a positive cached value is only ever written
+// with the version PostgreSQL gave it, through a compare-and-set that keeps the newer version;
+// and a change that takes a positive answer away writes its non-positive value *before* it
+// commits (changes.ts). So once the change has returned, no cache holds the old positive value
+// with a version that could win, and every non-positive or missing value is confirmed against
+// PostgreSQL. When Redis is unreachable, readers use PostgreSQL alone (within a small time
+// budget, behind a circuit breaker) and writers refuse with 503.
+import type { CacheKeys } from '../cache/keys.js';
+import { ownerRef, type OwnerKind } from '../cache/refs.js';
+import type { CacheStore, FieldWrite } from '../cache/store.js';
+import { DependencyError } from '../errors.js';
+import type { Logger } from '../logging.js';
+import { CircuitBreaker } from '../resilience/breaker.js';
+import type { Sql, Tx } from '../store/db.js';
+import type { CacheChange } from './changes.js';
+import { decodeActiveId, decodeLeaderPin, decodeNumber, decodeTenantSettings, kindOf, versionOf, type NumberEntry } from './entries.js';
+import { Rebuilder } from './rebuild.js';
+import { roomName } from './rooms.js';
+import {
+  conferenceIdWrite, leaderPinWrite, numberWrite, readConferenceId, readLeaderPin, readNumber, readTenantSettings,
+  tenantSettingsWrite, type ConferenceIdRow,
+} from './source.js';
+import { Trust } from './trust.js';
+
+export type Source = 'cache' | 'database';
+
+export interface ActiveConference {
+  status: 'active';
+  ownerKind: OwnerKind;
+  ownerId: string;
+  tenantId: string;
+  room: string;
+  allowCallersToStartMeeting: boolean;
+  entryExitAnnouncements: 'tones' | 'off';
+  /** The room's conference has started (Twilio said 'start', not yet 'end'). */
+  started: boolean;
+  source: Source;
+}
+
+export type ConferenceIdLookupResult =
+  | ActiveConference
+  | { status: 'retired' | 'unknown' | 'expired'; source: Source }
+  | { status: 'unavailable' };
+
+export type NumberLookupResult = ({ status: 'found' } & Omit<NumberEntry, 'version'>) | { status: 'not_found' } | { status: 'unavailable' };
+
+export type LeaderPinLookupResult = { status: 'found'; hash: string | null } | { status: 'unavailable' };
+
+export interface DirectoryOptions {
+  /** Budget for a PostgreSQL read on the caller path. */
+  databaseTimeoutMs?: number;
+  cacheTimeoutMs?: number;
+  /** How long a room counts as started without an 'end' (a lost callback must not stick). */
+  liveRoomMaxAgeMs?: number;
+}
+
+export interface DirectoryEvents {
+  lookup?(result: string, source: Source | 'none'): void;
+  cacheWriteFailed?(stage: 'before_commit' | 'after_commit'): void;
+}
+
+export class Directory {
+  readonly rebuilder: Rebuilder;
+  readonly trust: Trust;
+  readonly #cacheBreaker: CircuitBreaker;
+  readonly #databaseBreaker: CircuitBreaker;
+  readonly #liveMaxAgeMs: number;
+
+  constructor(
+    private readonly store: CacheStore,
+    private readonly sql: Sql,
+    readonly keys: CacheKeys,
+    private readonly log: Logger,
+    options: DirectoryOptions = {},
+    private readonly events: DirectoryEvents = {},
+  ) {
+    this.rebuilder = new Rebuilder(sql, store, keys, log);
+    this.trust = new Trust(store, this.rebuilder, log);
+    this.#cacheBreaker = new CircuitBreaker('cache', { timeoutMs: options.cacheTimeoutMs ?? 300, failureThreshold: 3, openMs: 1000 });
+    this.#databaseBreaker = new CircuitBreaker('database', { timeoutMs: options.databaseTimeoutMs ?? 1500, failureThreshold: 3, openMs: 2000 });
+    this.#liveMaxAgeMs = options.liveRoomMaxAgeMs ?? 24 * 3600_000;
+  }
+
+  // ---- reads (the caller path) ----------------------------------------------------------------
+
+  async lookupConferenceId(bridgeId: string, conferenceId: number, nowMs = Date.now()): Promise<ConferenceIdLookupResult> {
+    const bucket = this.keys.directoryBucket(bridgeId, conferenceId);
+    const marker = this.keys.directoryMarker(bridgeId);
+    const cached = await this.#fromCache(() => this.store.lookupConferenceId({
+      bucket: bucket.key, field: bucket.field, marker, tenants: this.keys.tenantSettings(bridgeId), liveRooms: this.keys.liveRooms(bridgeId),
+    }));
+    const liveSince = cached?.liveSince ?? null;
+    if (cached && this.trust.check(marker, cached.marker, { bridgeId })) {
+      const active = cached.entry ? decodeActiveId(cached.entry) : null;
+      if (active) {
+        if (active.expiresAt !== null && active.expiresAt * 1000 <= nowMs) return this.#report({ status: 'expired', source: 'cache' });
+        const settings = cached.tenant ? decodeTenantSettings(cached.tenant) : null;
+        const tenant = settings ?? (await this.#tenantSettingsFromDatabase(active.tenantId));
+        if (tenant) {
+          return this.#report({
+            status: 'active', ownerKind: active.ownerKind, ownerId: active.ownerId, tenantId: active.tenantId,
+            room: roomName(active.ownerKind, active.ownerId),
+            allowCallersToStartMeeting: tenant.allowCallersToStartMeeting, entryExitAnnouncements: tenant.entryExitAnnouncements,
+            started: this.#isLive(liveSince, nowMs), source: settings ? 'cache' : 'database',
+          });
+        }
+      }
+    }
+    // No positive answer we may act on: PostgreSQL decides.
+    let row: ConferenceIdRow | null;
+    try {
+      row = await this.#fromDatabase(() => readConferenceId(this.sql, bridgeId, conferenceId));
+      if (row && cached) {
+        const [now] = await this.#fillCache([conferenceIdWrite(this.keys, row)]);
+        // A newer value in the cache means a change is committing right now: read the truth again.
+        if (now && versionOf(now) > BigInt(row.version)) row = await this.#fromDatabase(() => readConferenceId(this.sql, bridgeId, conferenceId));
+      }
+    } catch {
+      if (cached?.entry && kindOf(cached.entry) === 'R') return this.#report({ status: 'retired', source: 'cache' });
+      return this.#report({ status: 'unavailable' });
+    }
+    if (!row) return this.#report({ status: 'unknown', source: 'database' });
+    if (row.state === 'retired') return this.#report({ status: 'retired', source: 'database' });
+    if (row.expires_at && row.expires_at.getTime() <= nowMs) return this.#report({ status: 'expired', source: 'database' });
+    const tenant = await this.#tenantSettingsFromDatabase(row.tenant_id);
+    if (!tenant) return this.#report({ status: 'unavailable' });
+    return this.#report({
+      status: 'active', ownerKind: row.owner_kind, ownerId: row.owner_id, tenantId: row.tenant_id,
+      room: roomName(row.owner_kind, row.owner_id),
+      allowCallersToStartMeeting: tenant.allowCallersToStartMeeting, entryExitAnnouncements: tenant.entryExitAnnouncements,
+      started: this.#isLive(liveSince, nowMs), source: 'database',
+    });
+  }
+
+  /** The PIN hash that leads the owner's room (the user's, or the meeting organizer's). */
+  async leaderPinHash(bridgeId: string, ownerKind: OwnerKind, ownerId: string): Promise<LeaderPinLookupResult> {
+    const key = this.keys.leaderPins(bridgeId);
+    const field = ownerRef(ownerKind, ownerId);
+    const marker = this.keys.directoryMarker(bridgeId);
+    const cached = await this.#fromCache(() => this.store.hgetWithMarker(key, field, marker));
+    if (cached && this.trust.check(marker, cached.marker, { bridgeId })) {
+      const entry = cached.value ? decodeLeaderPin(cached.value) : null;
+      if (entry) return { status: 'found', hash: entry.hash };
+    }
+    try {
+      let row = await this.#fromDatabase(() => readLeaderPin(this.sql, bridgeId, ownerKind, ownerId));
+      if (row && cached) {
+        const [now] = await this.#fillCache([leaderPinWrite(this.keys, row)]);
+        if (now && versionOf(now) > BigInt(row.version)) row = await this.#fromDatabase(() => readLeaderPin(this.sql, bridgeId, ownerKind, ownerId));
+      }
+      return { status: 'found', hash: row?.leader_pin_hash ?? null };
+    } catch {
+      return { status: 'unavailable' };
+    }
+  }
+
+  /** The bridge and languages of a dialed number. */
+  async lookupNumber(number: string): Promise<NumberLookupResult> {
+    const marker = this.keys.numbersMarker;
+    const cached = await this.#fromCache(() => this.store.hgetWithMarker(this.keys.numbers, number, marker));
+    if (cached && this.trust.check(marker, cached.marker, 'numbers')) {
+      const entry = cached.value ? decodeNumber(cached.value) : null;
+      if (entry) return found(entry);
+    }
+    try {
+      let row = await this.#fromDatabase(() => readNumber(this.sql, number));
+      if (row && cached) {
+        const [now] = await this.#fillCache([numberWrite(this.keys, row)]);
+        if (now && versionOf(now) > BigInt(row.version)) row = await this.#fromDatabase(() => readNumber(this.sql, number));
+      }
+      if (!row) return { status: 'not_found' };
+      return found({
+        version: BigInt(row.version), bridgeId: row.bridge_id, type: row.type,
+        primaryLanguage: row.primary_language, secondaryLanguages: row.secondary_languages,
+      });
+    } catch {
+      return { status: 'unavailable' };
+    }
+  }
+
+  // ---- live rooms (Twilio conference status callbacks) --------------------------------------
+
+  async roomStarted(bridgeId: string, ownerKind: OwnerKind, ownerId: string, atMs = Date.now()): Promise<void> {
+    await this.store.zadd(this.keys.liveRooms(bridgeId), atMs, ownerRef(ownerKind, ownerId));
+  }
+
+  async roomEnded(bridgeId: string, ownerKind: OwnerKind, ownerId: string): Promise<void> {
+    await this.store.zrem(this.keys.liveRooms(bridgeId), ownerRef(ownerKind, ownerId));
+  }
+
+  // ---- writes (admin commands) ----------------------------------------------------------------
+
+  /** Registers the cache side of a change on its transaction (see changes.ts). */
+  stage(tx: Tx, changes: CacheChange[]): void {
+    if (changes.length === 0) return;
+    const before = changes.filter((c) => c.before !== null).map((c) => ({ key: c.key, field: c.field, value: c.before! }));
+    if (before.length) {
+      tx.beforeCommit(async () => {
+        try {
+          if (!this.store.isConnected()) throw new Error('not connected');
+          await this.store.casFields(before);
+        } catch (err) {
+          this.events.cacheWriteFailed?.('before_commit');
+          throw new DependencyError('cache', 'the directory cache cannot be updated, so the change could not be made safely; nothing was changed', err);
+        }
+      });
+    }
+    tx.afterCommit(async () => {
+      try {
+        await this.store.casFields(changes.map((c) => ({ key: c.key, field: c.field, value: c.after })));
+      } catch (err) {
+        // Safe: the before-commit values (or nothing) send readers to PostgreSQL, which fills the cache.
+        this.events.cacheWriteFailed?.('after_commit');
+        this.log.warn({ err: (err as Error).message, fields: changes.length }, 'directory cache not updated after commit; readers will fill it');
+      }
+    });
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  async #tenantSettingsFromDatabase(tenantId: string) {
+    try {
+      const row = await this.#fromDatabase(() => readTenantSettings(this.sql, tenantId));
+      if (!row) return null;
+      await this.#fillCache([tenantSettingsWrite(this.keys, row)]);
+      return { allowCallersToStartMeeting: row.allow_callers_to_start_meeting, entryExitAnnouncements: row.entry_exit_announcements };
+    } catch {
+      return null;
+    }
+  }
+
+  async #fromCache<T>(read: () => Promise<T>): Promise<T | null> {
+    if (!this.store.isConnected()) return null;
+    try {
+      return await this.#cacheBreaker.run(read);
+    } catch (err) {
+      this.log.debug({ err: (err as Error).message }, 'cache read failed');
+      return null;
+    }
+  }
+
+  #fromDatabase<T>(read: () => Promise<T>): Promise<T> {
+    return this.#databaseBreaker.run(read);
+  }
+
+  async #fillCache(writes: FieldWrite[]): Promise<(string | null)[]> {
+    if (!this.store.isConnected()) return [];
+    try {
+      return await this.#cacheBreaker.run(() => this.store.casFields(writes));
+    } catch {
+      return [];
+    }
+  }
+
+  #isLive(liveSince: number | null, nowMs: number): boolean {
+    return liveSince !== null && nowMs - liveSince < this.#liveMaxAgeMs;
+  }
+
+  #report<T extends ConferenceIdLookupResult>(result: T): T {
+    this.events.lookup?.(result.status, 'source' in result ? result.source : 'none');
+    return result;
+  }
+
+  get databaseCircuitOpen(): boolean {
+    return this.#databaseBreaker.isOpen;
+  }
+
+  get cacheCircuitOpen(): boolean {
+    return this.#cacheBreaker.isOpen;
+  }
+}
+
+function found(entry: NumberEntry): NumberLookupResult {
+  const { version: _version, ...rest } = entry;
+  return { status: 'found', ...rest };
+}

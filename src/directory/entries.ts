@@ -1,0 +1,121 @@
+// The values cached in Redis. Every value starts with a kind letter and a base-36 version:
+//   A<ver>|...  a positive answer that callers may act on
+//   R<ver>      a retired conference ID
+//   P<ver>      pending: a change to this key is being committed; ask PostgreSQL
+//   X<ver>      gone (a deleted number)
+// The versions come from PostgreSQL's directory_version sequence and only grow, so the
+// compare-and-set in scripts.ts can refuse a stale write. Only 'A' values are ever acted on
+// without asking PostgreSQL (see directory.ts for why that keeps a reset effective at once).
+// Conference-ID values stay under 64 bytes so Redis keeps the buckets as compact listpacks.
+import { ownerRef, parseOwnerRef, refToUuid, uuidToRef, type OwnerKind } from '../cache/refs.js';
+
+export type Version = bigint;
+
+const v36 = (v: Version) => v.toString(36);
+const parseV36 = (s: string): Version => {
+  let n = 0n;
+  for (const ch of s) n = n * 36n + BigInt(parseInt(ch, 36));
+  return n;
+};
+
+export function versionOf(value: string): Version {
+  const end = value.indexOf('|');
+  return parseV36(value.slice(1, end < 0 ? undefined : end));
+}
+
+export const kindOf = (value: string) => value[0] as 'A' | 'R' | 'P' | 'X';
+export const pending = (version: Version) => `P${v36(version)}`;
+export const retired = (version: Version) => `R${v36(version)}`;
+export const gone = (version: Version) => `X${v36(version)}`;
+
+// ---- conference IDs -------------------------------------------------------------------------
+
+export interface ActiveIdEntry {
+  version: Version;
+  ownerKind: OwnerKind;
+  ownerId: string;
+  tenantId: string;
+  /** Epoch seconds after which the ID no longer admits callers (dynamic meetings). */
+  expiresAt: number | null;
+}
+
+export function encodeActiveId(e: ActiveIdEntry): string {
+  return `A${v36(e.version)}|${ownerRef(e.ownerKind, e.ownerId)}|${uuidToRef(e.tenantId)}|${e.expiresAt === null ? '' : e.expiresAt.toString(36)}`;
+}
+
+export function decodeActiveId(value: string): ActiveIdEntry | null {
+  if (kindOf(value) !== 'A') return null;
+  const [ver, owner, tenant, exp] = value.slice(1).split('|');
+  const parsedOwner = owner ? parseOwnerRef(owner) : null;
+  if (!ver || !parsedOwner || !tenant) return null;
+  return {
+    version: parseV36(ver),
+    ownerKind: parsedOwner.kind,
+    ownerId: parsedOwner.id,
+    tenantId: refToUuid(tenant),
+    expiresAt: exp ? parseInt(exp, 36) : null,
+  };
+}
+
+// ---- tenant call settings ---------------------------------------------------------------------
+
+export interface TenantCallSettings {
+  version: Version;
+  allowCallersToStartMeeting: boolean;
+  entryExitAnnouncements: 'tones' | 'off';
+}
+
+export function encodeTenantSettings(s: TenantCallSettings): string {
+  return `A${v36(s.version)}|${s.allowCallersToStartMeeting ? '1' : '0'}${s.entryExitAnnouncements === 'tones' ? 't' : 'o'}`;
+}
+
+export function decodeTenantSettings(value: string): TenantCallSettings | null {
+  if (kindOf(value) !== 'A') return null;
+  const [ver, flags] = value.slice(1).split('|');
+  if (!ver || !flags || flags.length !== 2) return null;
+  return { version: parseV36(ver), allowCallersToStartMeeting: flags[0] === '1', entryExitAnnouncements: flags[1] === 't' ? 'tones' : 'off' };
+}
+
+// ---- leader PIN hashes ----------------------------------------------------------------------
+
+export interface LeaderPinEntry {
+  version: Version;
+  /** The leader's PIN hash (users.leader_pin_hash); null when the leader has no PIN. */
+  hash: string | null;
+}
+
+export const encodeLeaderPin = (e: LeaderPinEntry) => `A${v36(e.version)}|${e.hash ?? ''}`;
+
+export function decodeLeaderPin(value: string): LeaderPinEntry | null {
+  if (kindOf(value) !== 'A') return null;
+  const bar = value.indexOf('|');
+  if (bar < 0) return null;
+  return { version: parseV36(value.slice(1, bar)), hash: value.slice(bar + 1) || null };
+}
+
+// ---- dial-in numbers --------------------------------------------------------------------------
+
+export interface NumberEntry {
+  version: Version;
+  bridgeId: string;
+  type: 'toll' | 'toll_free';
+  primaryLanguage: string;
+  secondaryLanguages: string[];
+}
+
+export function encodeNumber(n: NumberEntry): string {
+  return `A${v36(n.version)}|${uuidToRef(n.bridgeId)}|${n.type === 'toll' ? 't' : 'f'}|${n.primaryLanguage}|${n.secondaryLanguages.join(',')}`;
+}
+
+export function decodeNumber(value: string): NumberEntry | null {
+  if (kindOf(value) !== 'A') return null;
+  const [ver, bridge, type, primary, secondary] = value.slice(1).split('|');
+  if (!ver || !bridge || !type || !primary || secondary === undefined) return null;
+  return {
+    version: parseV36(ver),
+    bridgeId: refToUuid(bridge),
+    type: type === 't' ? 'toll' : 'toll_free',
+    primaryLanguage: primary,
+    secondaryLanguages: secondary ? secondary.split(',') : [],
+  };
+}

@@ -1,0 +1,103 @@
+// Rebuilds the cache of one bridge (or of the dial-in numbers) from PostgreSQL, in batches of
+// pipelined compare-and-set writes, then writes the trust marker. Until the marker is there,
+// readers ask PostgreSQL (see trust.ts), so a rebuild never shows callers a half-filled cache.
+import { randomBytes } from 'node:crypto';
+import type { CacheKeys } from '../cache/keys.js';
+import type { CacheStore, FieldWrite } from '../cache/store.js';
+import type { Logger } from '../logging.js';
+import type { Sql } from '../store/db.js';
+import {
+  CONFERENCE_ID_COLUMNS, conferenceIdWrite, leaderPinWrite, numberWrite, tenantSettingsWrite,
+  type ConferenceIdRow, type LeaderPinRow, type NumberRow, type TenantSettingsRow,
+} from './source.js';
+
+const BATCH = 5000;
+const LOCK_MS = 10 * 60_000;
+
+export interface RebuildResult {
+  scope: string;
+  written: number;
+  ms: number;
+  /** False when another instance holds the rebuild lock, or the server changed meanwhile. */
+  completed: boolean;
+}
+
+export class Rebuilder {
+  constructor(
+    private readonly sql: Sql,
+    private readonly store: CacheStore,
+    private readonly keys: CacheKeys,
+    private readonly log: Logger,
+  ) {}
+
+  async rebuildBridge(bridgeId: string): Promise<RebuildResult> {
+    return this.#locked(`bridge ${bridgeId}`, this.keys.rebuildLock(bridgeId), this.keys.directoryMarker(bridgeId), async (write) => {
+      let written = 0;
+      // keyset pagination keeps each query short however large the bridge
+      let after = 0;
+      for (;;) {
+        const { rows } = await this.sql.query<ConferenceIdRow>(
+          `SELECT ${CONFERENCE_ID_COLUMNS} FROM conference_ids WHERE bridge_id = $1 AND conference_id > $2 ORDER BY conference_id LIMIT ${BATCH}`,
+          [bridgeId, after],
+        );
+        if (rows.length === 0) break;
+        await write(rows.map((r) => conferenceIdWrite(this.keys, r)));
+        written += rows.length;
+        after = rows[rows.length - 1]!.conference_id;
+      }
+      const tenants = await this.sql.query<TenantSettingsRow>(
+        'SELECT id, bridge_id, allow_callers_to_start_meeting, entry_exit_announcements, version FROM tenants WHERE bridge_id = $1',
+        [bridgeId],
+      );
+      await write(tenants.rows.map((r) => tenantSettingsWrite(this.keys, r)));
+      let afterOwner = '00000000-0000-0000-0000-000000000000';
+      for (;;) {
+        const { rows } = await this.sql.query<LeaderPinRow>(
+          `SELECT c.bridge_id, c.owner_kind, c.owner_id, u.leader_pin_hash, u.version
+             FROM conference_ids c JOIN users u ON u.id = c.leader_user_id
+            WHERE c.bridge_id = $1 AND c.state = 'active' AND c.owner_id > $2
+            ORDER BY c.owner_id LIMIT ${BATCH}`,
+          [bridgeId, afterOwner],
+        );
+        if (rows.length === 0) break;
+        await write(rows.map((r) => leaderPinWrite(this.keys, r)));
+        written += rows.length;
+        afterOwner = rows[rows.length - 1]!.owner_id;
+      }
+      return written + tenants.rows.length;
+    });
+  }
+
+  async rebuildNumbers(): Promise<RebuildResult> {
+    return this.#locked('numbers', this.keys.numbersRebuildLock, this.keys.numbersMarker, async (write) => {
+      const { rows } = await this.sql.query<NumberRow>(
+        'SELECT number, bridge_id, type, primary_language, secondary_languages, version FROM dial_in_numbers',
+      );
+      for (let i = 0; i < rows.length; i += BATCH) await write(rows.slice(i, i + BATCH).map((r) => numberWrite(this.keys, r)));
+      return rows.length;
+    });
+  }
+
+  async #locked(scope: string, lockKey: string, markerKey: string, fill: (write: (w: FieldWrite[]) => Promise<void>) => Promise<number>): Promise<RebuildResult> {
+    const started = Date.now();
+    const token = randomBytes(8).toString('hex');
+    if (!(await this.store.set(lockKey, token, { ttlMs: LOCK_MS, onlyIfAbsent: true }))) {
+      return { scope, written: 0, ms: 0, completed: false };
+    }
+    try {
+      const identity = this.store.serverIdentity(markerKey);
+      if (!identity) return { scope, written: 0, ms: 0, completed: false };
+      const written = await fill(async (writes) => {
+        for (let i = 0; i < writes.length; i += 500) await this.store.casFields(writes.slice(i, i + 500));
+      });
+      // a server that restarted meanwhile may have lost what was written: leave it untrusted
+      if (this.store.serverIdentity(markerKey) !== identity) return { scope, written, ms: Date.now() - started, completed: false };
+      await this.store.set(markerKey, `${identity}:${token}`);
+      const ms = Date.now() - started;
+      this.log.info({ scope, written, ms }, 'directory cache rebuilt');
+      return { scope, written, ms, completed: true };
+    } finally {
+      await this.store.delIfEquals(lockKey, token).catch(() => undefined);
+    }
+  }
+}

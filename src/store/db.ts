@@ -1,0 +1,126 @@
+// PostgreSQL access: a pool, plain parameterised queries, and transactions with hooks that run
+// just before and just after COMMIT (how the directory learns about a change, see commands).
+import pg from 'pg';
+import type { Logger } from '../logging.js';
+import { mapDatabaseError } from './pg-errors.js';
+
+// int8 (bigint) columns such as versions come back as strings; counts are cast in SQL.
+export interface Sql {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+type Hook = () => Promise<void> | void;
+
+/** A transaction in progress: queries, plus hooks around COMMIT. */
+export class Tx implements Sql {
+  readonly #client: pg.PoolClient;
+  readonly beforeCommitHooks: Hook[] = [];
+  readonly afterCommitHooks: Hook[] = [];
+
+  constructor(client: pg.PoolClient) {
+    this.#client = client;
+  }
+
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.#client.query<R>(text, values);
+  }
+
+  /** Runs after every statement, before COMMIT; a throw rolls the whole change back. */
+  beforeCommit(hook: Hook): void {
+    this.beforeCommitHooks.push(hook);
+  }
+
+  /** Runs once the change is durable; failures are logged, never undo the change. */
+  afterCommit(hook: Hook): void {
+    this.afterCommitHooks.push(hook);
+  }
+}
+
+export interface DatabaseOptions {
+  url: string;
+  poolSize?: number;
+  /** How long to wait for a connection before calling the database unavailable. */
+  connectTimeoutMs?: number;
+  statementTimeoutMs?: number;
+  applicationName?: string;
+}
+
+export class Database implements Sql {
+  readonly pool: pg.Pool;
+
+  constructor(options: DatabaseOptions, private readonly log: Logger) {
+    this.pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: options.statementTimeoutMs ?? 10_000,
+      query_timeout: (options.statementTimeoutMs ?? 10_000) + 2_000,
+      application_name: options.applicationName ?? 'conference-attendant',
+    });
+    // An idle client losing its connection must not crash the process.
+    this.pool.on('error', (err) => this.log.warn({ err: err.message }, 'idle database connection failed'));
+  }
+
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(text, values);
+    } catch (err) {
+      throw mapDatabaseError(err);
+    }
+  }
+
+  /** Runs `work` in one transaction; maps database errors to contract errors. */
+  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw mapDatabaseError(err);
+    }
+    const tx = new Tx(client);
+    let result: T;
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      result = await work(tx);
+      for (const hook of tx.beforeCommitHooks) await hook();
+      await client.query('COMMIT');
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true; // the connection is gone; do not return it to the pool
+      }
+      client.release(broken);
+      throw mapDatabaseError(err);
+    }
+    client.release();
+    for (const hook of tx.afterCommitHooks) {
+      try {
+        await hook();
+      } catch (err) {
+        this.log.error({ err }, 'after-commit hook failed');
+      }
+    }
+    return result;
+  }
+
+  async ping(timeoutMs = 1000): Promise<void> {
+    await withTimeout(this.query('SELECT 1'), timeoutMs, 'database ping');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

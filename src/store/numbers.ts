@@ -1,0 +1,59 @@
+// Dial-in numbers (E.164), each on one bridge.
+import type { NumberRow } from '../directory/source.js';
+import type { Sql } from './db.js';
+
+export interface DialInNumberRow extends NumberRow {
+  city: string | null;
+  country: string | null;
+}
+
+export interface DialInNumberInput {
+  bridgeId: string;
+  type: 'toll' | 'toll_free';
+  primaryLanguage: string;
+  secondaryLanguages: string[];
+  city: string | null;
+  country: string | null;
+}
+
+const COLUMNS = 'number, bridge_id, type, primary_language, secondary_languages, city, country, version';
+
+export async function findNumber(sql: Sql, number: string, { lock = false } = {}): Promise<DialInNumberRow | null> {
+  const { rows } = await sql.query<DialInNumberRow>(`SELECT ${COLUMNS} FROM dial_in_numbers WHERE number = $1${lock ? ' FOR UPDATE' : ''}`, [number]);
+  return rows[0] ?? null;
+}
+
+export async function insertNumber(sql: Sql, number: string, n: DialInNumberInput): Promise<DialInNumberRow> {
+  const { rows } = await sql.query<DialInNumberRow>(
+    `INSERT INTO dial_in_numbers (number, bridge_id, type, primary_language, secondary_languages, city, country)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+    [number, n.bridgeId, n.type, n.primaryLanguage, n.secondaryLanguages, n.city, n.country],
+  );
+  return rows[0]!;
+}
+
+export async function replaceNumber(sql: Sql, number: string, n: DialInNumberInput): Promise<DialInNumberRow> {
+  const { rows } = await sql.query<DialInNumberRow>(
+    `UPDATE dial_in_numbers SET bridge_id = $2, type = $3, primary_language = $4, secondary_languages = $5, city = $6, country = $7
+      WHERE number = $1 RETURNING ${COLUMNS}`,
+    [number, n.bridgeId, n.type, n.primaryLanguage, n.secondaryLanguages, n.city, n.country],
+  );
+  return rows[0]!;
+}
+
+export async function deleteNumber(sql: Sql, number: string): Promise<boolean> {
+  const { rowCount } = await sql.query('DELETE FROM dial_in_numbers WHERE number = $1', [number]);
+  return (rowCount ?? 0) > 0;
+}
+
+export async function listNumbers(sql: Sql, bridgeId?: string): Promise<DialInNumberRow[]> {
+  const { rows } = bridgeId
+    ? await sql.query<DialInNumberRow>(`SELECT ${COLUMNS} FROM dial_in_numbers WHERE bridge_id = $1 ORDER BY number`, [bridgeId])
+    : await sql.query<DialInNumberRow>(`SELECT ${COLUMNS} FROM dial_in_numbers ORDER BY number LIMIT 10000`);
+  return rows;
+}
+
+export async function nextDirectoryVersion(sql: Sql): Promise<string> {
+  const { rows } = await sql.query<{ v: string }>("SELECT nextval('directory_version')::text AS v");
+  return rows[0]!.v;
+}

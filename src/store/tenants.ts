@@ -1,0 +1,56 @@
+// Tenants (organisations) and their conferencing settings.
+import type { Sql } from './db.js';
+
+export interface TenantRow {
+  id: string;
+  name: string;
+  bridge_id: string;
+  conference_id_mode: 'static' | 'dynamic';
+  send_email_by_default: boolean;
+  pin_length: number;
+  allow_callers_to_start_meeting: boolean;
+  entry_exit_announcements: 'tones' | 'off';
+  version: string;
+  created_at: Date;
+}
+
+export interface TenantSettings {
+  name: string;
+  conferenceIdMode: 'static' | 'dynamic';
+  sendEmailByDefault: boolean;
+  pinLength: number;
+  allowCallersToStartMeeting: boolean;
+  entryExitAnnouncements: 'tones' | 'off';
+}
+
+const COLUMNS = `id, name, bridge_id, conference_id_mode, send_email_by_default, pin_length,
+  allow_callers_to_start_meeting, entry_exit_announcements, version, created_at`;
+
+export async function insertTenant(sql: Sql, bridgeId: string, s: TenantSettings): Promise<TenantRow> {
+  const { rows } = await sql.query<TenantRow>(
+    `INSERT INTO tenants (name, bridge_id, conference_id_mode, send_email_by_default, pin_length, allow_callers_to_start_meeting, entry_exit_announcements)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+    [s.name, bridgeId, s.conferenceIdMode, s.sendEmailByDefault, s.pinLength, s.allowCallersToStartMeeting, s.entryExitAnnouncements],
+  );
+  return rows[0]!;
+}
+
+export async function findTenant(sql: Sql, id: string, { lock = false } = {}): Promise<TenantRow | null> {
+  const { rows } = await sql.query<TenantRow>(`SELECT ${COLUMNS} FROM tenants WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  return rows[0] ?? null;
+}
+
+export async function updateTenant(sql: Sql, id: string, s: TenantSettings): Promise<TenantRow> {
+  const { rows } = await sql.query<TenantRow>(
+    `UPDATE tenants SET name = $2, conference_id_mode = $3, send_email_by_default = $4, pin_length = $5,
+       allow_callers_to_start_meeting = $6, entry_exit_announcements = $7
+     WHERE id = $1 RETURNING ${COLUMNS}`,
+    [id, s.name, s.conferenceIdMode, s.sendEmailByDefault, s.pinLength, s.allowCallersToStartMeeting, s.entryExitAnnouncements],
+  );
+  return rows[0]!;
+}
+
+export async function countEnabledUsers(sql: Sql, tenantId: string): Promise<number> {
+  const { rows } = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE tenant_id = $1 AND disabled_at IS NULL', [tenantId]);
+  return rows[0]!.n;
+}

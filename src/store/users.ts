@@ -1,0 +1,90 @@
+// Users enabled for audio conferencing. The view joins what the API shows with each user:
+// the active conference ID and the bridge's default numbers.
+import type { Sql } from './db.js';
+
+export interface UserRow {
+  id: string;
+  tenant_id: string;
+  bridge_id: string;
+  email: string;
+  display_name: string;
+  provider: 'builtin' | 'third_party';
+  conference_id: number | null;
+  third_party_conference_id: string | null;
+  third_party_toll_number: string | null;
+  default_toll_number: string | null;
+  default_toll_free_number: string | null;
+  conference_id_updated_at: Date | null;
+  created_at: Date;
+}
+
+const VIEW = `
+  SELECT u.id, u.tenant_id, t.bridge_id, u.email, u.display_name, u.provider, c.conference_id,
+         u.third_party_conference_id, u.third_party_toll_number, b.default_toll_number, b.default_toll_free_number,
+         u.conference_id_updated_at, u.created_at
+    FROM users u
+    JOIN tenants t ON t.id = u.tenant_id
+    JOIN bridges b ON b.id = t.bridge_id
+    LEFT JOIN conference_ids c ON c.owner_kind = 'user' AND c.owner_id = u.id AND c.state = 'active'`;
+
+export interface NewUser {
+  tenantId: string;
+  email: string;
+  displayName: string;
+  provider: 'builtin' | 'third_party';
+  thirdPartyConferenceId: string | null;
+  thirdPartyTollNumber: string | null;
+  leaderPinHash: string | null;
+}
+
+export async function insertUser(sql: Sql, u: NewUser): Promise<string> {
+  const { rows } = await sql.query<{ id: string }>(
+    `INSERT INTO users (tenant_id, email, display_name, provider, third_party_conference_id, third_party_toll_number, leader_pin_hash, conference_id_updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $5::text IS NULL THEN NULL ELSE now() END) RETURNING id`,
+    [u.tenantId, u.email, u.displayName, u.provider, u.thirdPartyConferenceId, u.thirdPartyTollNumber, u.leaderPinHash],
+  );
+  return rows[0]!.id;
+}
+
+/** An enabled user of the tenant; `lock` holds the row until the transaction ends. */
+export async function findUser(sql: Sql, tenantId: string, userId: string, { lock = false } = {}): Promise<UserRow | null> {
+  const { rows } = await sql.query<UserRow>(
+    `${VIEW} WHERE u.id = $1 AND u.tenant_id = $2 AND u.disabled_at IS NULL${lock ? ' FOR UPDATE OF u' : ''}`,
+    [userId, tenantId],
+  );
+  return rows[0] ?? null;
+}
+
+export async function listUsers(
+  sql: Sql,
+  tenantId: string,
+  { email, after, limit }: { email?: string; after?: string; limit: number },
+): Promise<UserRow[]> {
+  const { rows } = await sql.query<UserRow>(
+    `${VIEW} WHERE u.tenant_id = $1 AND u.disabled_at IS NULL
+        AND ($2::text IS NULL OR lower(u.email) = lower($2))
+        AND ($3::uuid IS NULL OR u.id > $3)
+      ORDER BY u.id LIMIT $4`,
+    [tenantId, email ?? null, after ?? null, limit],
+  );
+  return rows;
+}
+
+export async function touchConferenceIdUpdatedAt(sql: Sql, userId: string): Promise<void> {
+  await sql.query('UPDATE users SET conference_id_updated_at = now() WHERE id = $1', [userId]);
+}
+
+/** Sets the PIN hash; returns the user's new version (what the cached PIN carries). */
+export async function setLeaderPinHash(sql: Sql, userId: string, hash: string): Promise<string> {
+  const { rows } = await sql.query<{ version: string }>('UPDATE users SET leader_pin_hash = $2 WHERE id = $1 RETURNING version', [userId, hash]);
+  return rows[0]!.version;
+}
+
+export async function userVersion(sql: Sql, userId: string): Promise<{ version: string; leader_pin_hash: string | null }> {
+  const { rows } = await sql.query<{ version: string; leader_pin_hash: string | null }>('SELECT version, leader_pin_hash FROM users WHERE id = $1', [userId]);
+  return rows[0]!;
+}
+
+export async function markUserDisabled(sql: Sql, userId: string): Promise<void> {
+  await sql.query('UPDATE users SET disabled_at = now() WHERE id = $1', [userId]);
+}

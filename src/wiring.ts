@@ -1,0 +1,43 @@
+// Builds the service's parts from the configuration: used by main.ts, the CLI tools and tests.
+import { CacheKeys } from './cache/keys.js';
+import { RedisStore } from './cache/redis-store.js';
+import type { CacheStore } from './cache/store.js';
+import type { Config } from './config.js';
+import { Directory } from './directory/directory.js';
+import type { Logger } from './logging.js';
+import { Metrics } from './metrics.js';
+import { SecretBox } from './outbox/secrets.js';
+import type { Services } from './services.js';
+import { Database } from './store/db.js';
+
+export interface Connections {
+  databaseUrl: string;
+  cache: CacheStore;
+}
+
+/** Connects to the cache named by the configuration. */
+export async function connectCache(config: Config, log: Logger): Promise<CacheStore> {
+  const r = config.redis;
+  if (r.kind === 'memory') {
+    const { MemoryStore } = await import('./cache/memory-store.js');
+    log.warn('REDIS_URL is not set: using an in-process cache (one instance only, development only)');
+    return new MemoryStore();
+  }
+  const store = new RedisStore(r.kind === 'cluster' ? { clusterNodes: r.nodes } : { url: r.url }, log);
+  try {
+    await store.waitUntilReady(5000);
+  } catch {
+    log.warn('the cache is not reachable yet; callers are served from the database until it is');
+  }
+  return store;
+}
+
+export function buildServices(config: Config, log: Logger, databaseUrl: string, cache: CacheStore, metrics = new Metrics()): Services {
+  const db = new Database({ url: databaseUrl, poolSize: config.databasePoolSize }, log);
+  const keys = new CacheKeys(config.redis.keyPrefix);
+  const directory = new Directory(cache, db, keys, log, {}, {
+    lookup: (result, source) => metrics.directoryLookups.inc({ result, source }),
+    cacheWriteFailed: (stage) => metrics.directoryCacheWriteFailures.inc({ stage }),
+  });
+  return { config, log, db, cache, keys, directory, secrets: new SecretBox(config.secretsKey.key), metrics };
+}
