@@ -46,12 +46,17 @@ export async function insertUser(sql: Sql, u: NewUser): Promise<string> {
   return rows[0]!.id;
 }
 
-/** An enabled user of the tenant; `lock` holds the row until the transaction ends. */
+/**
+ * An enabled user of the tenant. `lock` holds the user's row until the transaction ends; the
+ * view is read in a second statement so that, after waiting for the lock, it sees what the
+ * previous holder committed (a locking join would keep the joined rows of the old snapshot).
+ */
 export async function findUser(sql: Sql, tenantId: string, userId: string, { lock = false } = {}): Promise<UserRow | null> {
-  const { rows } = await sql.query<UserRow>(
-    `${VIEW} WHERE u.id = $1 AND u.tenant_id = $2 AND u.disabled_at IS NULL${lock ? ' FOR UPDATE OF u' : ''}`,
-    [userId, tenantId],
-  );
+  if (lock) {
+    const locked = await sql.query('SELECT 1 FROM users WHERE id = $1 AND tenant_id = $2 AND disabled_at IS NULL FOR UPDATE', [userId, tenantId]);
+    if (locked.rowCount === 0) return null;
+  }
+  const { rows } = await sql.query<UserRow>(`${VIEW} WHERE u.id = $1 AND u.tenant_id = $2 AND u.disabled_at IS NULL`, [userId, tenantId]);
   return rows[0] ?? null;
 }
 
