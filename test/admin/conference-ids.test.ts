@@ -29,7 +29,7 @@ describe('conference-ID reset', () => {
     const results = await Promise.all(Array.from({ length: 12 }, () => h.api.post(`${userPath(tenant, u!)}/conference-id/reset`, { sendEmail: false })));
     expect(results.every((r) => r.status === 200)).toBe(true);
     const { rows } = await h.services.db.query("SELECT count(*)::int AS n FROM conference_ids WHERE owner_id = $1 AND state = 'active'", [u!.id]);
-    expect(rows[0].n).toBe(1);
+    expect(rows[0]!.n).toBe(1);
     const final = await expectStatus(h.api.get(userPath(tenant, u!)), 200);
     const retiredChain = results.map((r) => r.body.previousConferenceId);
     expect(new Set(retiredChain).size).toBe(12);
