@@ -9,7 +9,8 @@ import type { Rebuilder } from './rebuild.js';
 
 export class Trust {
   readonly #running = new Map<string, Promise<unknown>>();
-  readonly #lastAttempt = new Map<string, number>();
+  /** After a rebuild that did not complete, wait a little before the next attempt. */
+  readonly #retryAfter = new Map<string, number>();
 
   constructor(
     private readonly store: CacheStore,
@@ -28,12 +29,16 @@ export class Trust {
 
   #scheduleRebuild(scope: { bridgeId: string } | 'numbers'): void {
     const id = scope === 'numbers' ? 'numbers' : scope.bridgeId;
-    if (this.#running.has(id)) return;
-    const last = this.#lastAttempt.get(id) ?? 0;
-    if (Date.now() - last < this.retryMs) return;
-    this.#lastAttempt.set(id, Date.now());
+    if (this.#running.has(id) || Date.now() < (this.#retryAfter.get(id) ?? 0)) return;
     const run = (scope === 'numbers' ? this.rebuilder.rebuildNumbers() : this.rebuilder.rebuildBridge(scope.bridgeId))
-      .catch((err) => this.log.warn({ err: (err as Error).message, scope: id }, 'directory rebuild failed'))
+      .then((result) => {
+        if (result.completed) this.#retryAfter.delete(id);
+        else this.#retryAfter.set(id, Date.now() + this.retryMs);
+      })
+      .catch((err) => {
+        this.#retryAfter.set(id, Date.now() + this.retryMs);
+        this.log.warn({ err: (err as Error).message, scope: id }, 'directory rebuild failed');
+      })
       .finally(() => this.#running.delete(id));
     this.#running.set(id, run);
   }

@@ -3,6 +3,7 @@ import { AppError, DependencyError } from '../errors.js';
 
 interface PgLikeError {
   code?: string;
+  severity?: string;
   constraint?: string;
   message?: string;
 }
@@ -20,12 +21,15 @@ const CONSTRAINT_ERRORS: Record<string, () => AppError> = {
 // and the driver's own socket errors: the database is not there, the request is not at fault.
 const UNAVAILABLE_SQLSTATE = /^(08|57P0|53|58)/;
 const UNAVAILABLE_SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
-const UNAVAILABLE_MESSAGE = /(timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error|Query read timeout|the database system is (starting up|shutting down)|not accepting connections|does not allow connections)/i;
+const UNAVAILABLE_MESSAGE = /(timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error|Query read timeout|the database system is (starting up|shutting down)|not (currently )?accepting connections|does not allow connections)/i;
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as PgLikeError | undefined;
   if (!e || typeof e !== 'object') return false;
   if (e.code && (UNAVAILABLE_SQLSTATE.test(e.code) || UNAVAILABLE_SOCKET.has(e.code))) return true;
+  // FATAL ends the session: the server refused or dropped us (not accepting connections, no
+  // such database, authentication), whatever the request was.
+  if (e.severity === 'FATAL' || e.severity === 'PANIC') return true;
   return UNAVAILABLE_MESSAGE.test(e.message ?? '');
 }
 

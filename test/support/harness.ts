@@ -9,7 +9,7 @@ import type { AdminRoutes } from '../../src/admin/router.js';
 import { RedisStore } from '../../src/cache/redis-store.js';
 import type { CacheStore } from '../../src/cache/store.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { silentLogger } from '../../src/logging.js';
+import { createLogger, silentLogger } from '../../src/logging.js';
 import { Metrics } from '../../src/metrics.js';
 import type { Services } from '../../src/services.js';
 import { buildServices } from '../../src/wiring.js';
@@ -53,7 +53,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const config = testConfig(options.env);
   const cache = options.cache ?? new RedisStore({ url: config.redis.kind === 'single' ? config.redis.url : undefined }, silentLogger);
   if (cache instanceof RedisStore) await cache.waitUntilReady(5000);
-  const services = buildServices(config, silentLogger, options.databaseUrl ?? config.databaseUrl!, cache, new Metrics({ defaultMetrics: false }));
+  const log = process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : silentLogger;
+  const services = buildServices(config, log, options.databaseUrl ?? config.databaseUrl!, cache, new Metrics({ defaultMetrics: false }));
   const app = createApp(services, { adminRoutes: options.adminRoutes, routers: options.routers?.(services) });
   return {
     services,
