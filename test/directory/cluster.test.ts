@@ -1,0 +1,78 @@
+// The directory on a real three-master Redis Cluster (REDIS_CLUSTER_NODES): every key of a
+// bridge shares one slot, scripts run there, trust markers follow the node that holds them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisStore } from '../../src/cache/redis-store.js';
+import { slotOf } from '../../src/cache/slots.js';
+import { silentLogger } from '../../src/logging.js';
+import { createHarness, expectStatus, provision, type Harness } from '../support/harness.js';
+import { PrivateCluster } from '../support/private-services.js';
+
+let cluster: PrivateCluster;
+let h: Harness;
+let store: RedisStore;
+
+beforeAll(async () => {
+  cluster = await PrivateCluster.start();
+  const nodes = cluster.addresses.map((a) => `${a.host}:${a.port}`).join(',');
+  store = new RedisStore({ clusterNodes: cluster.addresses }, silentLogger);
+  await store.waitUntilReady(10_000);
+  h = await createHarness({ cache: store, env: { REDIS_URL: '', REDIS_CLUSTER_NODES: nodes } });
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+  await store?.close();
+  await cluster?.stop();
+});
+
+describe('on a Redis Cluster', () => {
+  it('keeps every key of a bridge in one slot, and bridges spread over the masters', async () => {
+    const k = h.services.keys;
+    const slots = new Set<number>();
+    for (let i = 0; i < 40; i++) {
+      const bridge = crypto.randomUUID();
+      const keys = [k.directoryBucket(bridge, 1234567).key, k.directoryBucket(bridge, 9876543).key, k.directoryMarker(bridge), k.tenantSettings(bridge), k.leaderPins(bridge), k.liveRooms(bridge), k.rebuildLock(bridge)];
+      expect(new Set(keys.map(slotOf)).size).toBe(1);
+      slots.add(slotOf(keys[0]!));
+    }
+    expect(new Set([...slots].map(slotOwner)).size).toBeGreaterThan(1);
+  });
+
+  it('admits active IDs from the cache once trusted, and refuses a reset ID at once', async () => {
+    const { bridge, tenant, users: [u, v] } = await provision(h, { users: 2 });
+    const d = h.services.directory;
+    expect((await d.lookupConferenceId(bridge.id, Number(u!.conferenceId))).status).toBe('active');
+    await d.trust.settle();
+    expect(h.services.cache.serverIdentity(h.services.keys.directoryMarker(bridge.id))).toMatch(/^[0-9a-f]{40}$/);
+    expect(await d.lookupConferenceId(bridge.id, Number(v!.conferenceId))).toMatchObject({ status: 'active', source: 'cache', ownerId: v!.id });
+
+    const r = await expectStatus(h.api.post(`/api/v1/tenants/${tenant.id}/users/${u!.id}/conference-id/reset`, { sendEmail: false }), 200);
+    expect((await d.lookupConferenceId(bridge.id, Number(r.previousConferenceId))).status).toBe('retired');
+    expect(await d.lookupConferenceId(bridge.id, Number(r.conferenceId))).toMatchObject({ status: 'active', ownerId: u!.id });
+  });
+
+  it('numbers, PIN hashes and rebuilds work across nodes', async () => {
+    const { bridge, number, users: [u] } = await provision(h);
+    const d = h.services.directory;
+    expect(await d.lookupNumber(number)).toMatchObject({ status: 'found', bridgeId: bridge.id });
+    const pin = await d.leaderPinHash(bridge.id, 'user', u!.id);
+    expect(pin.status === 'found' && pin.hash?.startsWith('scrypt$')).toBe(true);
+    await d.trust.settle(); // the lookups above started rebuilds; let them finish first
+    const rebuilt = await d.rebuilder.rebuildBridge(bridge.id);
+    expect(rebuilt.completed).toBe(true);
+    expect(rebuilt.written).toBeGreaterThan(0);
+  });
+});
+
+/** The node id of the master serving `slot`. */
+function slotOwner(slot: number): string {
+  for (const line of cluster.nodes[0]!.cli('cluster', 'nodes').split('\n')) {
+    const [id, , flags, , , , , , ...ranges] = line.split(' ');
+    if (!flags?.includes('master')) continue;
+    for (const range of ranges) {
+      const [a, b] = range.split('-').map(Number);
+      if (slot >= a! && slot <= (b ?? a!)) return id!;
+    }
+  }
+  throw new Error(`no master serves slot ${slot}`);
+}
