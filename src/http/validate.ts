@@ -3,10 +3,12 @@ import { z } from 'zod';
 import { AppError, type FieldError } from '../errors.js';
 
 export function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
-    message: issue.message,
-  }));
+  const join = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.');
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: join([...issue.path, key]), message: 'is not a field of this request' }))
+      : [{ path: join(issue.path), message: issue.message }],
+  );
 }
 
 /** Parses `value` or throws 422 validation_failed naming each bad field. */

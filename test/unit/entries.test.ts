@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { decodeActiveId, decodeLeaderPin, decodeNumber, decodeTenantSettings, encodeActiveId, encodeLeaderPin, encodeNumber, encodeTenantSettings, kindOf, pending, retired, versionOf } from '../../src/directory/entries.js';
+import { ownerRef, parseOwnerRef, refToUuid, uuidToRef } from '../../src/cache/refs.js';
+import { roomName, roomOwner } from '../../src/directory/rooms.js';
+
+const id = () => crypto.randomUUID();
+
+describe('cache values', () => {
+  it('round-trip, and a meeting ID value stays within the 64 bytes of a compact Redis hash', () => {
+    const e = { version: 123_456_789_012n, ownerKind: 'meeting' as const, ownerId: id(), tenantId: id(), expiresAt: 2_000_000_000 };
+    const v = encodeActiveId(e);
+    expect(Buffer.byteLength(v)).toBeLessThanOrEqual(64);
+    expect(decodeActiveId(v)).toEqual(e);
+    expect(versionOf(v)).toBe(e.version);
+    expect(decodeActiveId(retired(5n))).toBeNull();
+    expect(kindOf(pending(9n))).toBe('P');
+    expect(versionOf(pending(9n))).toBe(9n);
+
+    const t = { version: 7n, allowCallersToStartMeeting: true, entryExitAnnouncements: 'off' as const };
+    expect(decodeTenantSettings(encodeTenantSettings(t))).toEqual(t);
+    const p = { version: 8n, hash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==' };
+    expect(decodeLeaderPin(encodeLeaderPin(p))).toEqual(p);
+    expect(decodeLeaderPin(encodeLeaderPin({ version: 1n, hash: null }))).toEqual({ version: 1n, hash: null });
+    const n = { version: 99n, bridgeId: id(), type: 'toll_free' as const, primaryLanguage: 'en-GB', secondaryLanguages: ['fr-FR', 'de-DE'] };
+    expect(decodeNumber(encodeNumber(n))).toEqual(n);
+  });
+
+  it('references and room names are reversible and never contain a conference ID', () => {
+    const u = id();
+    expect(refToUuid(uuidToRef(u))).toBe(u);
+    expect(parseOwnerRef(ownerRef('user', u))).toEqual({ kind: 'user', id: u });
+    const room = roomName('user', u);
+    expect(roomOwner(room)).toMatchObject({ kind: 'user', id: u });
+    expect(room).toBe(`room-u${uuidToRef(u)}`); // derived from the owner only, so no conference ID can appear
+    expect(roomOwner('something-else')).toBeNull();
+  });
+});
