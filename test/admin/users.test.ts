@@ -9,7 +9,8 @@ beforeAll(async () => { h = await createHarness(); });
 afterAll(async () => { await h.close(); });
 
 const usersPath = (t: { id: string }) => `/api/v1/tenants/${t.id}/users`;
-const outbox = async (userId: string) => (await h.services.db.query(
+interface OutboxRow { payload: Record<string, string | null>; secret: Buffer | null }
+const outbox = async (userId: string): Promise<OutboxRow[]> => (await h.services.db.query<OutboxRow>(
   "SELECT payload, secret FROM outbox WHERE payload->>'userId' = $1 ORDER BY id", [userId])).rows;
 
 describe('enabling users', () => {
@@ -21,12 +22,12 @@ describe('enabling users', () => {
     expect(u.conferenceId).toMatch(/^[1-9]\d{6}$/);
     expect(u.leaderPin).toMatch(/^\d{8}$/);
     expect(Date.parse(u.conferenceIdUpdatedAt)).toBeGreaterThan(Date.now() - 60_000);
-    const [mail] = await outbox(u.id);
+    const mail = (await outbox(u.id))[0]!;
     expect(mail.payload).toMatchObject({ template: 'welcome', to: email, conferenceId: u.conferenceId, tollNumber: number });
     expect(JSON.stringify(mail.payload)).not.toContain(u.leaderPin);
-    expect(mail.secret.toString('latin1')).not.toContain(u.leaderPin);
-    expect(h.services.secrets.open(mail.secret, 'email')).toBe(u.leaderPin);
-    const { rows: [stored] } = await h.services.db.query('SELECT leader_pin_hash FROM users WHERE id = $1', [u.id]);
+    expect(mail.secret!.toString('latin1')).not.toContain(u.leaderPin);
+    expect(h.services.secrets.open(mail.secret!, 'email')).toBe(u.leaderPin);
+    const stored = (await h.services.db.query('SELECT leader_pin_hash FROM users WHERE id = $1', [u.id])).rows[0]!;
     expect(await verifyPin(u.leaderPin, stored.leader_pin_hash)).toBe(true);
     expect(stored.leader_pin_hash).not.toContain(u.leaderPin);
   });
@@ -125,8 +126,8 @@ describe('changing IDs and PINs', () => {
     expect(again).toEqual({ conferenceId: chosen, previousConferenceId: chosen, emailQueued: false });
     const mails = (await outbox(u!.id)).filter((m) => m.payload.template === 'conference_id_changed');
     expect(mails).toHaveLength(1);
-    expect(mails[0].payload).toMatchObject({ conferenceId: chosen, previousConferenceId: u!.conferenceId });
-    expect(mails[0].secret).toBeNull();
+    expect(mails[0]!.payload).toMatchObject({ conferenceId: chosen, previousConferenceId: u!.conferenceId });
+    expect(mails[0]!.secret).toBeNull();
   });
 
   it('a PIN reset makes the old PIN fail at once and queues the new one sealed', async () => {
@@ -138,8 +139,8 @@ describe('changing IDs and PINs', () => {
     const after = await h.services.directory.leaderPinHash(bridge.id, 'user', u!.id);
     expect(after.status === 'found' && (await verifyPin(u!.leaderPin!, after.hash))).toBe(false);
     expect(after.status === 'found' && (await verifyPin(r.leaderPin, after.hash))).toBe(true);
-    const mail = (await outbox(u!.id)).find((m) => m.payload.template === 'leader_pin_reset');
-    expect(h.services.secrets.open(mail.secret, 'email')).toBe(r.leaderPin);
+    const mail = (await outbox(u!.id)).find((m) => m.payload.template === 'leader_pin_reset')!;
+    expect(h.services.secrets.open(mail.secret!, 'email')).toBe(r.leaderPin);
   });
 
   it('conference info is queued for the user or another address, without a secret', async () => {
