@@ -61,6 +61,11 @@ export class MemoryStore implements CacheStore {
     return { value: this.#hashes.get(key)?.get(field) ?? null, marker: this.#get(marker) };
   }
 
+  async *hashFields(key: string): AsyncIterable<string[]> {
+    const fields = [...(this.#hashes.get(key)?.keys() ?? [])];
+    for (let i = 0; i < fields.length; i += 1000) yield fields.slice(i, i + 1000);
+  }
+
   async get(key: string): Promise<string | null> {
     return this.#get(key);
   }

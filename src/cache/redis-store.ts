@@ -178,6 +178,16 @@ export class RedisStore implements CacheStore {
     return { value: value ?? null, marker: m ?? null };
   }
 
+  async *hashFields(key: string): AsyncIterable<string[]> {
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.client.hscan(key, cursor, 'COUNT', 1000);
+      cursor = next;
+      const fields = flat.filter((_, i) => i % 2 === 0);
+      if (fields.length) yield fields;
+    } while (cursor !== '0');
+  }
+
   async get(key: string): Promise<string | null> {
     return this.client.get(key);
   }

@@ -46,6 +46,9 @@ export interface CacheStore {
   /** A field and a marker key in one round trip. */
   hgetWithMarker(key: string, field: string, marker: string): Promise<{ value: string | null; marker: string | null }>;
 
+  /** The field names of a hash, in batches (HSCAN: no long block on a big hash). */
+  hashFields(key: string): AsyncIterable<string[]>;
+
   get(key: string): Promise<string | null>;
   set(key: string, value: string, options?: { ttlMs?: number; onlyIfAbsent?: boolean }): Promise<boolean>;
   del(key: string): Promise<void>;

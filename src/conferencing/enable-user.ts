@@ -6,8 +6,8 @@ import type { Actor } from '../store/audit.js';
 import { recordAudit } from '../store/audit.js';
 import { allocateConferenceId, claimConferenceId } from '../store/conference-ids.js';
 import { findTenant } from '../store/tenants.js';
-import { findUser, insertUser, userVersion, type UserRow } from '../store/users.js';
-import { conferenceIdChange, leaderPinChange } from '../directory/changes.js';
+import { findUser, insertUser, type UserRow } from '../store/users.js';
+import { conferenceIdChange } from '../directory/changes.js';
 import { queueEmail } from './notifications.js';
 import { generatePin, hashPin } from './pins.js';
 
@@ -59,11 +59,8 @@ export async function enableUser(s: Services, actor: Actor, input: EnableUserInp
         : await allocateConferenceId(tx, claim);
       if (!row) throw new AppError('conference_id_unavailable', 'the conference ID is active or quarantined on this bridge');
       await tx.query('UPDATE users SET conference_id_updated_at = now() WHERE id = $1', [userId]);
-      const { version } = await userVersion(tx, userId);
-      s.directory.stage(tx, [
-        conferenceIdChange(s.keys, row, false),
-        leaderPinChange(s.keys, { bridge_id: tenant.bridge_id, owner_kind: 'user', owner_id: userId, leader_pin_hash: leaderPinHash, version }, false),
-      ]);
+      // PIN hashes are cached only when a leader first dials in (see directory/rebuild.ts).
+      s.directory.stage(tx, [conferenceIdChange(s.keys, row, false)]);
       tx.afterCommit(() => s.metrics.conferenceIdChanges.inc({ action: 'issued' }));
     }
     const user = (await findUser(tx, tenant.id, userId))!;

@@ -6,9 +6,11 @@ import type { CacheKeys } from '../cache/keys.js';
 import type { CacheStore, FieldWrite } from '../cache/store.js';
 import type { Logger } from '../logging.js';
 import type { Sql } from '../store/db.js';
+import { parseOwnerRef } from '../cache/refs.js';
+import { nextDirectoryVersion } from '../store/numbers.js';
 import {
-  CONFERENCE_ID_COLUMNS, conferenceIdWrite, leaderPinWrite, numberWrite, tenantSettingsWrite,
-  type ConferenceIdRow, type LeaderPinRow, type NumberRow, type TenantSettingsRow,
+  CONFERENCE_ID_COLUMNS, conferenceIdWrite, leaderPinWrite, numberGoneWrite, numberWrite, readLeaderPins, tenantSettingsWrite,
+  type ConferenceIdRow, type NumberRow, type TenantSettingsRow,
 } from './source.js';
 
 const BATCH = 5000;
@@ -50,19 +52,13 @@ export class Rebuilder {
         [bridgeId],
       );
       await write(tenants.rows.map((r) => tenantSettingsWrite(this.keys, r)));
-      let afterOwner = '00000000-0000-0000-0000-000000000000';
-      for (;;) {
-        const { rows } = await this.sql.query<LeaderPinRow>(
-          `SELECT c.bridge_id, c.owner_kind, c.owner_id, u.leader_pin_hash, u.version
-             FROM conference_ids c JOIN users u ON u.id = c.leader_user_id
-            WHERE c.bridge_id = $1 AND c.state = 'active' AND c.owner_id > $2
-            ORDER BY c.owner_id LIMIT ${BATCH}`,
-          [bridgeId, afterOwner],
-        );
-        if (rows.length === 0) break;
+      // PIN hashes are cached lazily (only leaders who dial in), so there is nothing to preload;
+      // but a restored cache may hold old ones: refresh every cached field from PostgreSQL.
+      for await (const fields of this.store.hashFields(this.keys.leaderPins(bridgeId))) {
+        const owners = fields.map(parseOwnerRef).filter((o): o is NonNullable<typeof o> => o !== null);
+        const rows = await readLeaderPins(this.sql, bridgeId, owners);
         await write(rows.map((r) => leaderPinWrite(this.keys, r)));
         written += rows.length;
-        afterOwner = rows[rows.length - 1]!.owner_id;
       }
       return written + tenants.rows.length;
     });
@@ -74,7 +70,18 @@ export class Rebuilder {
         'SELECT number, bridge_id, type, primary_language, secondary_languages, version FROM dial_in_numbers',
       );
       for (let i = 0; i < rows.length; i += BATCH) await write(rows.slice(i, i + BATCH).map((r) => numberWrite(this.keys, r)));
-      return rows.length;
+      // Deleted numbers leave no row: a cached value PostgreSQL no longer has (a restored cache)
+      // is overwritten with a tombstone newer than anything it could hold.
+      const known = new Set(rows.map((r) => r.number));
+      let removed = 0;
+      for await (const fields of this.store.hashFields(this.keys.numbers)) {
+        const stale = fields.filter((f) => !known.has(f));
+        if (stale.length === 0) continue;
+        const version = await nextDirectoryVersion(this.sql);
+        await write(stale.map((n) => numberGoneWrite(this.keys, n, version)));
+        removed += stale.length;
+      }
+      return rows.length + removed;
     });
   }
 

@@ -129,6 +129,23 @@ export async function readLeaderPin(sql: Sql, bridgeId: string, ownerKind: 'user
   return rows[0] ?? null;
 }
 
+/**
+ * The current PIN hash of each owner's leader, for owners whose PIN is cached: the leader is
+ * found through the owner's latest conference ID on the bridge, active or not.
+ */
+export async function readLeaderPins(sql: Sql, bridgeId: string, owners: { kind: 'user' | 'meeting'; id: string }[]): Promise<LeaderPinRow[]> {
+  if (owners.length === 0) return [];
+  const { rows } = await sql.query<LeaderPinRow>(
+    `SELECT DISTINCT ON (o.kind, o.id) c.bridge_id, o.kind AS owner_kind, o.id AS owner_id, u.leader_pin_hash, u.version
+       FROM unnest($2::text[], $3::uuid[]) AS o(kind, id)
+       JOIN conference_ids c ON c.bridge_id = $1 AND c.owner_kind = o.kind AND c.owner_id = o.id
+       JOIN users u ON u.id = c.leader_user_id
+      ORDER BY o.kind, o.id, c.assigned_at DESC`,
+    [bridgeId, owners.map((o) => o.kind), owners.map((o) => o.id)],
+  );
+  return rows;
+}
+
 export async function readNumber(sql: Sql, number: string): Promise<NumberRow | null> {
   const { rows } = await sql.query<NumberRow>(
     'SELECT number, bridge_id, type, primary_language, secondary_languages, version FROM dial_in_numbers WHERE number = $1',

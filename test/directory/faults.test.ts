@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { RedisStore } from '../../src/cache/redis-store.js';
+import { verifyPin } from '../../src/conferencing/pins.js';
 import { kindOf } from '../../src/directory/entries.js';
 import { silentLogger } from '../../src/logging.js';
 import { createHarness, expectStatus, provision, type Harness } from '../support/harness.js';
@@ -118,8 +119,10 @@ describe('Redis restarted', () => {
   it('with old data (a snapshot from before a reset): the old ID is refused and the cache rebuilt', async () => {
     const h = await instance();
     const { bridge, tenant, users: [u] } = await provisionWarm(h);
-    redis.cli('save'); // the snapshot holds the old ID as active, and the trust marker of this server
+    expect((await h.services.directory.leaderPinHash(bridge.id, 'user', u!.id)).status).toBe('found'); // now cached
+    redis.cli('save'); // the snapshot holds the old ID as active, the old PIN, and the trust marker of this server
     const r = await expectStatus(h.api.post(resetPath(tenant, u!), { sendEmail: false }), 200);
+    const pin = await expectStatus(h.api.post(`/api/v1/tenants/${tenant.id}/users/${u!.id}/leader-pin/reset`, { sendEmail: false }), 200);
     await redis.restartFromSnapshot();
     await waitFor(() => h.services.cache.isConnected() && h.services.cache.serverIdentity(h.services.keys.directoryMarker(bridge.id)) !== null);
     const { key, field } = h.services.keys.directoryBucket(bridge.id, Number(u!.conferenceId));
@@ -128,6 +131,9 @@ describe('Redis restarted', () => {
     await h.services.directory.trust.settle();
     expect(kindOf((await h.services.cache.hget(key, field))!)).toBe('R');
     expect(await h.services.directory.lookupConferenceId(bridge.id, Number(r.conferenceId))).toMatchObject({ status: 'active', source: 'cache' });
+    const cachedPin = await h.services.directory.leaderPinHash(bridge.id, 'user', u!.id);
+    expect(cachedPin.status === 'found' && await verifyPin(pin.leaderPin, cachedPin.hash)).toBe(true);
+    expect(cachedPin.status === 'found' && await verifyPin(u!.leaderPin!, cachedPin.hash)).toBe(false);
   });
 });
 
