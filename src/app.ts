@@ -15,7 +15,7 @@ export interface AppParts {
 export function createApp(s: Services, parts: AppParts = {}): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', s.config.trustProxyHops || false);
   app.set('etag', false);
   app.use(healthRoutes(s));
   for (const r of parts.routers ?? []) app.use(r);

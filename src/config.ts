@@ -58,6 +58,8 @@ const envSchema = z.object({
   HOLD_MUSIC_URL: optional(z.url()),
   TTS_VOICE: optional(z.string().max(64)),
   RUN_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  ADMIN_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -88,6 +90,9 @@ export interface Config {
   readonly holdMusicUrl: string | undefined;
   readonly ttsVoice: string | undefined;
   readonly runWorker: boolean;
+  /** Proxies in front of the service whose X-Forwarded-For is believed (client address for rate limits). */
+  readonly trustProxyHops: number;
+  readonly adminRequestTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -140,6 +145,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     holdMusicUrl: e.HOLD_MUSIC_URL,
     ttsVoice: e.TTS_VOICE,
     runWorker: e.RUN_WORKER,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    adminRequestTimeoutMs: e.ADMIN_REQUEST_TIMEOUT_MS,
   });
 }
 

@@ -5,17 +5,23 @@ import { AppError } from '../errors.js';
 import type { Services } from '../services.js';
 import { uuidParam } from '../http/validate.js';
 import { authenticate, type Principal } from './api-keys.js';
+import { enforceAdminRate } from './rate-limit.js';
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Authenticates, then counts the request against its key's rate (or its address's, without a valid key). */
 export function requireApiKey(s: Services): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization');
     const m = header ? BEARER.exec(header) : null;
-    if (!m) throw new AppError('unauthorized', 'send an API key as "Authorization: Bearer <key>"', undefined, { 'WWW-Authenticate': 'Bearer' });
-    const principal = await authenticate(s, m[1]!);
-    if (!principal) throw new AppError('unauthorized', 'the API key is unknown or revoked', undefined, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    const principal = m ? await authenticate(s, m[1]!) : null;
+    if (!principal) {
+      await enforceAdminRate(s, `ip:${req.ip ?? 'unknown'}`);
+      if (!m) throw new AppError('unauthorized', 'send an API key as "Authorization: Bearer <key>"', undefined, { 'WWW-Authenticate': 'Bearer' });
+      throw new AppError('unauthorized', 'the API key is unknown or revoked', undefined, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    }
+    await enforceAdminRate(s, `key:${principal.apiKeyId ?? 'bootstrap'}`);
     if (principal.readOnly && !READ_METHODS.has(req.method)) throw new AppError('forbidden', 'this API key is read-only');
     res.locals.principal = principal;
     next();

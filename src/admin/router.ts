@@ -1,6 +1,9 @@
 // The admin API under /api/v1: JSON bodies up to 100 KiB, an API key on every request, and
 // problem+json for every refusal.
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { AppError } from '../errors.js';
+import { sendProblem } from '../http/problem.js';
 import type { Services } from '../services.js';
 import { requireApiKey } from './access.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -18,6 +21,8 @@ export type AdminRoutes = (s: Services) => Router;
 
 export function adminApi(s: Services, extra: AdminRoutes[] = []): Router {
   const api = Router();
+  api.use(helmet());
+  api.use(requestDeadline(s.config.adminRequestTimeoutMs));
   api.use(requireApiKey(s));
   // Parsed after authentication, so an anonymous caller cannot make us read a large body.
   api.use(express.json({ limit: ADMIN_BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] }));
@@ -29,4 +34,16 @@ export function adminApi(s: Services, extra: AdminRoutes[] = []): Router {
     api.use(routes(s));
   }
   return api;
+}
+
+/** Answers 503 when a request outlives its deadline (the database has its own statement timeout). */
+function requestDeadline(ms: number): RequestHandler {
+  return (_req, res, next) => {
+    const timer = setTimeout(() => {
+      if (!res.headersSent) sendProblem(res, new AppError('timeout', `the request took longer than ${ms} ms; it may or may not have taken effect`));
+    }, ms);
+    res.on('close', () => clearTimeout(timer));
+    res.on('finish', () => clearTimeout(timer));
+    next();
+  };
 }
