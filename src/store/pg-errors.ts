@@ -41,6 +41,9 @@ export function mapDatabaseError(err: unknown): unknown {
     if (e.constraint && e.constraint in CONSTRAINT_ERRORS && (e.code === '23505' || e.code === '23503' || e.code === 'P0409')) {
       return CONSTRAINT_ERRORS[e.constraint]!();
     }
+    // Input that slipped past validation but cannot be stored: the request's fault, not ours.
+    if (e.code === '22021' || e.code === '22P05') return new AppError('validation_failed', 'a text field holds a character that cannot be stored (such as NUL)');
+    if (e.code === '22001' || e.code === '22003' || e.code === '22008' || e.code === '22P02') return new AppError('validation_failed', 'a field is out of range or of the wrong form');
     if (e.code === '57014') return new AppError('timeout', 'the database took too long to answer; nothing was changed');
     if (e.code === '40001' || e.code === '40P01') return new AppError('conflict', 'a concurrent change got in the way; retry the request');
     if (isDatabaseUnavailable(err)) return new DependencyError('database', 'the database is unavailable; nothing was changed', err);

@@ -1,0 +1,56 @@
+// The admin routes as a table, for tests that run every route the same way (tenancy, fuzzing).
+// Each target is built afresh per call, since some calls change state.
+import { expectStatus, freshEmail, freshNumber, type Harness, type Provisioned } from './harness.js';
+
+export type Scope = 'platform' | 'tenant';
+export interface Route {
+  name: string;
+  scope: Scope;
+  method: 'get' | 'post' | 'put' | 'patch' | 'del';
+  /** Builds a fresh request target (and body) each time: some calls change state. */
+  target: () => Promise<{ path: string; body?: unknown }> | { path: string; body?: unknown };
+  ok: number;
+}
+
+export function adminRoutes(ctx: () => { h: Harness; fixture: Provisioned }): Route[] {
+  const h = () => ctx().h;
+  const t = () => ctx().fixture.tenant.id;
+  const bridge = () => ctx().fixture.bridge.id;
+  const user = () => ctx().fixture.users[1]!.id;
+  const newUser = async () => (await expectStatus(h().api.post(`/api/v1/tenants/${t()}/users`, { email: freshEmail(), displayName: 'x', sendEmail: false }), 201)).id as string;
+  return [
+    { name: 'create bridge', scope: 'platform', method: 'post', target: () => ({ path: '/api/v1/bridges', body: { name: 'b' } }), ok: 201 },
+    { name: 'get bridge', scope: 'platform', method: 'get', target: () => ({ path: `/api/v1/bridges/${bridge()}` }), ok: 200 },
+    { name: 'patch bridge', scope: 'platform', method: 'patch', target: () => ({ path: `/api/v1/bridges/${bridge()}`, body: { name: 'renamed' } }), ok: 200 },
+    { name: 'put number', scope: 'platform', method: 'put', target: () => ({ path: `/api/v1/dial-in-numbers/${encodeURIComponent(freshNumber())}`, body: { bridgeId: bridge(), type: 'toll' } }), ok: 201 },
+    { name: 'list numbers', scope: 'platform', method: 'get', target: () => ({ path: `/api/v1/dial-in-numbers?bridgeId=${bridge()}` }), ok: 200 },
+    {
+      name: 'delete number', scope: 'platform', method: 'del', ok: 204,
+      target: async () => {
+        const n = freshNumber();
+        await expectStatus(h().api.put(`/api/v1/dial-in-numbers/${encodeURIComponent(n)}`, { bridgeId: bridge(), type: 'toll' }), 201);
+        return { path: `/api/v1/dial-in-numbers/${encodeURIComponent(n)}` };
+      },
+    },
+    { name: 'create tenant', scope: 'platform', method: 'post', target: () => ({ path: '/api/v1/tenants', body: { name: 'x' } }), ok: 201 },
+    { name: 'get tenant', scope: 'tenant', method: 'get', target: () => ({ path: `/api/v1/tenants/${t()}` }), ok: 200 },
+    { name: 'patch tenant', scope: 'tenant', method: 'patch', target: () => ({ path: `/api/v1/tenants/${t()}`, body: { name: 'renamed' } }), ok: 200 },
+    { name: 'create API key', scope: 'platform', method: 'post', target: () => ({ path: '/api/v1/api-keys', body: { name: 'k' } }), ok: 201 },
+    {
+      name: 'revoke API key', scope: 'platform', method: 'del', ok: 204,
+      target: async () => ({ path: `/api/v1/api-keys/${(await expectStatus(h().api.post('/api/v1/api-keys', { name: 'k' }), 201)).id}` }),
+    },
+    { name: 'enable user', scope: 'tenant', method: 'post', target: () => ({ path: `/api/v1/tenants/${t()}/users`, body: { email: freshEmail(), displayName: 'x', sendEmail: false } }), ok: 201 },
+    { name: 'list users', scope: 'tenant', method: 'get', target: () => ({ path: `/api/v1/tenants/${t()}/users?limit=5` }), ok: 200 },
+    { name: 'get user', scope: 'tenant', method: 'get', target: () => ({ path: `/api/v1/tenants/${t()}/users/${user()}` }), ok: 200 },
+    { name: 'disable user', scope: 'tenant', method: 'del', target: async () => ({ path: `/api/v1/tenants/${t()}/users/${await newUser()}` }), ok: 204 },
+    { name: 'reset conference ID', scope: 'tenant', method: 'post', target: () => ({ path: `/api/v1/tenants/${t()}/users/${user()}/conference-id/reset`, body: { sendEmail: false } }), ok: 200 },
+    {
+      name: 'set conference ID', scope: 'tenant', method: 'put', ok: 200,
+      target: () => ({ path: `/api/v1/tenants/${t()}/users/${user()}/conference-id`, body: { conferenceId: String(2_000_000 + Math.floor(Math.random() * 7_000_000)), sendEmail: false } }),
+    },
+    { name: 'send conference info', scope: 'tenant', method: 'post', target: () => ({ path: `/api/v1/tenants/${t()}/users/${user()}/conference-info/send`, body: {} }), ok: 202 },
+    { name: 'reset leader PIN', scope: 'tenant', method: 'post', target: () => ({ path: `/api/v1/tenants/${t()}/users/${user()}/leader-pin/reset`, body: { sendEmail: false } }), ok: 200 },
+    { name: 'audit events', scope: 'tenant', method: 'get', target: () => ({ path: `/api/v1/tenants/${t()}/audit-events?limit=5` }), ok: 200 },
+  ];
+}
