@@ -2,6 +2,7 @@
 // changes a number through the admin API, the other's directory answers accordingly at once,
 // even when it had the old answer cached.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NumberRow } from '../../src/directory/source.js';
 import { createHarness, expectStatus, freshNumber, type Harness } from '../support/harness.js';
 
 let admin: Harness; // takes the admin requests
@@ -87,7 +88,7 @@ describe('directory effect of number changes', () => {
     await expectStatus(admin.api.put(numPath(n), { bridgeId: b, type: 'toll' }), 200);
     // a reader that read the row before the move tries to fill the cache with it now
     const { numberWrite } = await import('../../src/directory/source.js');
-    const w = numberWrite(voice.services.keys, before);
+    const w = numberWrite(voice.services.keys, before as NumberRow);
     await voice.services.cache.casFields([w]);
     expect(await voice.services.directory.lookupNumber(n)).toMatchObject({ status: 'found', bridgeId: b });
   });
