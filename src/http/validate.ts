@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { AppError, type FieldError } from '../errors.js';
 
 export function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
-  const at = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.');
+  const join = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.');
   return error.issues.flatMap((issue) =>
-    // a misspelt field is named by its own path, not by the object that holds it
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: at([...issue.path, key]), message: 'is not a known field' }))
-      : [{ path: at(issue.path), message: issue.message }]);
+      ? issue.keys.map((key) => ({ path: join([...issue.path, key]), message: 'is not a field of this request' }))
+      : [{ path: join(issue.path), message: issue.message }],
+  );
 }
 
 /** Parses `value` or throws 422 validation_failed naming each bad field. */

@@ -38,6 +38,7 @@ describe('numbers apply', () => {
     ].join('\n'));
     const first = await attendant('numbers', 'apply', csv);
     expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toBe(''); // off a terminal, no progress noise
     expect(first.stdout).toContain('numbers: 3 created, 0 changed, 0 unchanged, 0 failed; defaults: 2 set, 0 unchanged, 0 failed');
     expect((await getNumber(n1)).body).toEqual({ number: n1, bridgeId: b, type: 'toll', primaryLanguage: 'en-US', secondaryLanguages: ['es-US', 'fr-FR'], city: 'Springfield', country: 'US' });
     expect((await getNumber(n3)).body).toMatchObject({ city: 'Saint-Denis, Réunion', country: 'RE', bridgeId: b });
@@ -70,7 +71,8 @@ describe('numbers apply', () => {
     expect(dry.json.items.map((i: { changes: string[] }) => i.changes)).toEqual([['city'], ['type']]);
     expect((await getNumber(n1)).body.city).toBe('Bonn');
 
-    const human = await attendant('numbers', 'apply', edited, '--dry-run');
+    const human = await cli(['numbers', 'apply', edited, '--dry-run'], { url: s.url, tty: true });
+    expect(human.stderr).toMatch(/\r\x1b\[2K\[#+\] checking 2\/2\n$/); // a bar on a terminal
     expect(human.stdout).toMatch(/would be changed\s+\S+\s+city/);
     expect(human.stdout).toContain('dry run, nothing changed');
 

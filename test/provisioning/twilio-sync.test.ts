@@ -199,7 +199,7 @@ describe('twilio-sync', () => {
     const n = await provisioned();
     const withBody = await h.api.post(syncPath(n), { force: true });
     expect(withBody.status).toBe(422);
-    expect(withBody.body.errors).toEqual([{ path: 'force', message: 'is not a known field' }]);
+    expect(withBody.body.errors).toEqual([{ path: 'force', message: 'is not a field of this request' }]);
     const bad = await h.api.post(syncPath('12345'));
     expect(bad.status).toBe(422);
     expect(bad.body.errors[0].path).toBe('number');

@@ -30,8 +30,13 @@ export class Output {
     if (this.json) this.io.stdout.write(JSON.stringify(value, null, 2) + '\n');
   }
 
-  progress(label: string): Progress {
-    return new Progress(this.io.stderr, label, !this.json || !!this.io.stderr.isTTY);
+  /**
+   * Progress on stderr: a bar on a terminal. Off a terminal, plain lines only when `plainLines`
+   * (a job being followed); per-item commands stay quiet there and print their results.
+   */
+  progress(label: string, { plainLines = false } = {}): Progress {
+    const tty = !!this.io.stderr.isTTY;
+    return new Progress(this.io.stderr, label, tty || (plainLines && !this.json));
   }
 }
 

@@ -71,7 +71,7 @@ export const resetsRun: Command = {
 
 /** Polls the job until it has finished, drawing its progress. */
 async function follow({ api, out }: Context, jobId: string, intervalMs: number): Promise<Job> {
-  const progress = out.progress(`job ${jobId.slice(0, 8)}`);
+  const progress = out.progress(`job ${jobId.slice(0, 8)}`, { plainLines: true });
   let errors = 0;
   try {
     for (;;) {
