@@ -14,10 +14,12 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** Upper bound for one wait, whatever Retry-After says. */
   maxDelayMs: number;
+  /** No retry starts later than this after the first try: the admin request has a deadline. */
+  budgetMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 250, maxDelayMs: 3000 };
-const REQUEST_TIMEOUT_MS = 10_000;
+export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 250, maxDelayMs: 3000, budgetMs: 6000 };
+const REQUEST_TIMEOUT_MS = 5000;
 
 /** Twilio kept answering 429 after every retry. */
 export class TwilioRateLimited extends Error {
@@ -51,14 +53,17 @@ export class ProvisioningRequestClient extends twilio.RequestClient {
 
   override async request<TData>(opts: RequestOptions<TData>) {
     const options = { ...opts, uri: this.#rewrite(opts.uri) };
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       const res = await super.request<TData>(options);
       if (res.statusCode !== 429) return res;
       const retryAfterS = parseRetryAfter(res.headers?.['retry-after']);
-      if (attempt > this.#retry.retries) throw new TwilioRateLimited(Math.max(1, retryAfterS ?? 1), attempt);
       const backoff = this.#retry.baseDelayMs * 2 ** (attempt - 1);
-      const wait = retryAfterS !== undefined ? retryAfterS * 1000 : backoff / 2 + Math.random() * (backoff / 2);
-      await sleep(Math.min(this.#retry.maxDelayMs, wait));
+      const wait = Math.min(this.#retry.maxDelayMs, retryAfterS !== undefined ? retryAfterS * 1000 : backoff / 2 + Math.random() * (backoff / 2));
+      if (attempt > this.#retry.retries || Date.now() + wait - started > this.#retry.budgetMs) {
+        throw new TwilioRateLimited(Math.max(1, retryAfterS ?? 1), attempt);
+      }
+      await sleep(wait);
     }
   }
 

@@ -164,6 +164,18 @@ describe('twilio-sync', () => {
     expect(twilio.byNumber(n)!.voice_url).toBe('https://demo.twilio.com/welcome/voice/');
   });
 
+  it('gives up early when Twilio asks for longer waits than the request can afford', async () => {
+    const n = await provisioned();
+    twilio.addNumber(n);
+    twilio.failNext(429, 100, '5');
+    const started = Date.now();
+    const r = await h.api.post(syncPath(n));
+    expect(r.status).toBe(503);
+    expect(r.headers['retry-after']).toBe('5');
+    expect(twilio.requests).toHaveLength(2); // one wait of 3 s (the cap), then the 6 s budget is spent
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('503 unavailable when Twilio fails (5xx) or cannot be reached', async () => {
     const n = await provisioned();
     twilio.addNumber(n);
