@@ -46,6 +46,8 @@ const envSchema = z.object({
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{0,32}$/, 'letters, digits, ":", "_" or "-", at most 32').default('att:'),
   TWILIO_AUTH_TOKEN: optional(z.string().min(8, 'looks too short for a Twilio auth token')),
   TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')),
+  // where the Twilio REST API is reached (a proxy, or a local fake in tests); unset: Twilio itself
+  TWILIO_API_BASE_URL: optional(baseUrl),
   BOOTSTRAP_ADMIN_KEY: optional(z.string().min(32, 'must be at least 32 characters')),
   SMTP_URL: optional(smtpUrl),
   EMAIL_FROM: z.string().min(3).default('Conference Attendant <noreply@localhost>'),
@@ -76,7 +78,7 @@ export interface Config {
     | { kind: 'cluster'; nodes: readonly { host: string; port: number }[]; keyPrefix: string }
     | { kind: 'memory'; keyPrefix: string }
   >;
-  readonly twilio: Readonly<{ authToken: string | undefined; accountSid: string | undefined }>;
+  readonly twilio: Readonly<{ authToken: string | undefined; accountSid: string | undefined; apiBaseUrl: string | undefined }>;
   readonly bootstrapAdminKey: string | undefined;
   readonly smtpUrl: string | undefined;
   readonly emailFrom: string;
@@ -132,7 +134,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.DATA_DIR,
     redis,
-    twilio: { authToken: e.TWILIO_AUTH_TOKEN, accountSid: e.TWILIO_ACCOUNT_SID },
+    twilio: { authToken: e.TWILIO_AUTH_TOKEN, accountSid: e.TWILIO_ACCOUNT_SID, apiBaseUrl: e.TWILIO_API_BASE_URL },
     bootstrapAdminKey: e.BOOTSTRAP_ADMIN_KEY,
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,

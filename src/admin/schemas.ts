@@ -4,17 +4,17 @@
 import { z } from 'zod';
 import { CONFERENCE_ID_PATTERN } from '../conferencing/ids.js';
 import { MAX_PIN_LENGTH, MIN_PIN_LENGTH } from '../conferencing/pins.js';
-import { promptCatalogue } from '../voice/prompts.js';
-
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+import { isCountryCode } from '../provisioning/countries.js';
+import { languageProblem } from '../provisioning/languages.js';
 
 export const e164 = z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number such as +14155550123');
 export const conferenceId = z.string({ error: 'must be a string of 7 digits' }).regex(CONFERENCE_ID_PATTERN, 'must be 7 digits, the first not 0');
 export const uuid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a UUID').transform((v) => v.toLowerCase());
 const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters');
-const country = z.string().refine((v) => /^[A-Z]{2}$/.test(v) && regionNames.of(v) !== undefined, 'must be an ISO 3166 alpha-2 country code such as US');
-const language = z.string().refine((v) => promptCatalogue().supports(v), {
-  error: () => `must be a language the prompt catalogue supports (${promptCatalogue().languages.join(', ')}, or a regional form of one)`,
+const country = z.string().refine(isCountryCode, 'must be an ISO 3166 alpha-2 country code such as US');
+const language = z.string().superRefine((v, ctx) => {
+  const problem = languageProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 const email = z.email('must be an email address').max(320);
 
@@ -35,8 +35,14 @@ export const putNumberBody = z.strictObject({
     .refine((l) => new Set(l).size === l.length, 'must not repeat a language'),
   city: name.nullable().optional(),
   country: country.nullable().optional(),
+}).superRefine((n, ctx) => {
+  // the language menu offers the other languages; the primary one is already spoken
+  const at = n.secondaryLanguages.indexOf(n.primaryLanguage);
+  if (at >= 0) ctx.addIssue({ code: 'custom', path: ['secondaryLanguages', at], message: 'must not repeat the primary language' });
 });
 export const listNumbersQuery = z.strictObject({ bridgeId: uuid.optional() });
+/** Actions that take no parameters: any field is a mistake worth reporting. */
+export const emptyBody = z.strictObject({});
 
 // ---- tenants and keys -------------------------------------------------------------------------
 

@@ -32,10 +32,13 @@ export async function patchBridge(s: Services, actor: Actor, bridgeId: string, p
   });
 }
 
-/** A default must be a number of this bridge, of the matching type. */
+/**
+ * A default must be a number of this bridge, of the matching type. The row is share-locked, so
+ * a concurrent move of the number waits for this change (and is then refused as number_in_use).
+ */
 async function checkDefault(sql: Sql, bridgeId: string, number: string | null | undefined, type: 'toll' | 'toll_free', path: string): Promise<void> {
   if (number === undefined || number === null) return;
-  const row = await findNumber(sql, number);
+  const row = await findNumber(sql, number, { lock: 'share' });
   const problem = !row ? 'is not a provisioned dial-in number'
     : row.bridge_id !== bridgeId ? 'is on another bridge'
       : row.type !== type ? `is a ${row.type === 'toll' ? 'toll' : 'toll-free'} number, not ${type === 'toll' ? 'toll' : 'toll-free'}`

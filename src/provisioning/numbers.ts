@@ -15,12 +15,17 @@ export async function putNumber(s: Services, actor: Actor, number: string, input
   return s.db.transaction(async (tx) => {
     const bridge = await findBridge(tx, input.bridgeId);
     if (!bridge) throw new AppError('validation_failed', 'bridgeId: no such bridge', [{ path: 'bridgeId', message: 'no such bridge' }]);
-    const existing = await findNumber(tx, number, { lock: true });
+    let existing = await findNumber(tx, number, { lock: 'update' });
     if (!existing) {
       const row = await insertNumber(tx, number, input);
-      s.directory.stage(tx, [numberChange(s.keys, row, false)]);
-      await recordAudit(tx, { tenantId: null, actor, action: 'dial_in_number.created', target: { type: 'dial_in_number', id: number }, details: { ...input } });
-      return { row, created: true };
+      if (row) {
+        s.directory.stage(tx, [numberChange(s.keys, row, false)]);
+        await recordAudit(tx, { tenantId: null, actor, action: 'dial_in_number.created', target: { type: 'dial_in_number', id: number }, details: { ...input } });
+        return { row, created: true };
+      }
+      // A concurrent PUT created it first (the insert waited for its COMMIT): replace it as usual.
+      existing = await findNumber(tx, number, { lock: 'update' });
+      if (!existing) throw new AppError('conflict', `${number} was changed by a concurrent request; retry`);
     }
     if (existing.bridge_id !== input.bridgeId || existing.type !== input.type) await refuseIfDefault(tx, existing);
     if (sameNumber(existing, input)) return { row: existing, created: false };
@@ -36,7 +41,7 @@ export async function putNumber(s: Services, actor: Actor, number: string, input
 
 export async function removeNumber(s: Services, actor: Actor, number: string): Promise<void> {
   await s.db.transaction(async (tx) => {
-    const existing = await findNumber(tx, number, { lock: true });
+    const existing = await findNumber(tx, number, { lock: 'update' });
     if (!existing) throw notFound('dial-in number');
     await refuseIfDefault(tx, existing);
     const version = await nextDirectoryVersion(tx);
@@ -46,13 +51,17 @@ export async function removeNumber(s: Services, actor: Actor, number: string): P
   });
 }
 
+/** 409 number_in_use while the number is a bridge default (the foreign keys are the backstop). */
 async function refuseIfDefault(sql: Sql, n: DialInNumberRow): Promise<void> {
-  const { rows } = await sql.query<{ id: string }>(
-    'SELECT id FROM bridges WHERE default_toll_number = $1 OR default_toll_free_number = $1',
+  const { rows } = await sql.query<{ id: string; toll: boolean }>(
+    'SELECT id, default_toll_number = $1 AS toll FROM bridges WHERE default_toll_number = $1 OR default_toll_free_number = $1',
     [n.number],
   );
-  if (rows.length) {
-    throw new AppError('number_in_use', `${n.number} is a default number of bridge ${rows[0]!.id}; set another default (PATCH /api/v1/bridges/${rows[0]!.id}) first`);
+  const bridge = rows[0];
+  if (bridge) {
+    const field = bridge.toll ? 'defaultTollNumber' : 'defaultTollFreeNumber';
+    throw new AppError('number_in_use', `${n.number} is the ${bridge.toll ? 'default toll' : 'default toll-free'} number of bridge ${bridge.id}; `
+      + `give the bridge another ${field} (or null) with PATCH /api/v1/bridges/${bridge.id} first`);
   }
 }
 

@@ -18,18 +18,21 @@ export interface DialInNumberInput {
 
 const COLUMNS = 'number, bridge_id, type, primary_language, secondary_languages, city, country, version';
 
-export async function findNumber(sql: Sql, number: string, { lock = false } = {}): Promise<DialInNumberRow | null> {
-  const { rows } = await sql.query<DialInNumberRow>(`SELECT ${COLUMNS} FROM dial_in_numbers WHERE number = $1${lock ? ' FOR UPDATE' : ''}`, [number]);
+/** `lock`: 'update' to change the row, 'share' to rely on it (e.g. as a bridge default) until COMMIT. */
+export async function findNumber(sql: Sql, number: string, { lock }: { lock?: 'update' | 'share' } = {}): Promise<DialInNumberRow | null> {
+  const suffix = lock === 'update' ? ' FOR UPDATE' : lock === 'share' ? ' FOR SHARE' : '';
+  const { rows } = await sql.query<DialInNumberRow>(`SELECT ${COLUMNS} FROM dial_in_numbers WHERE number = $1${suffix}`, [number]);
   return rows[0] ?? null;
 }
 
-export async function insertNumber(sql: Sql, number: string, n: DialInNumberInput): Promise<DialInNumberRow> {
+/** Inserts the number; null when it exists already (a concurrent PUT may have just made it). */
+export async function insertNumber(sql: Sql, number: string, n: DialInNumberInput): Promise<DialInNumberRow | null> {
   const { rows } = await sql.query<DialInNumberRow>(
     `INSERT INTO dial_in_numbers (number, bridge_id, type, primary_language, secondary_languages, city, country)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (number) DO NOTHING RETURNING ${COLUMNS}`,
     [number, n.bridgeId, n.type, n.primaryLanguage, n.secondaryLanguages, n.city, n.country],
   );
-  return rows[0]!;
+  return rows[0] ?? null;
 }
 
 export async function replaceNumber(sql: Sql, number: string, n: DialInNumberInput): Promise<DialInNumberRow> {

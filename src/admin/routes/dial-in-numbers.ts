@@ -1,12 +1,14 @@
 // /api/v1/dial-in-numbers (platform keys only)
 import { Router } from 'express';
+import { notFound } from '../../errors.js';
 import { parse } from '../../http/validate.js';
 import { putNumber, removeNumber } from '../../provisioning/numbers.js';
+import { syncNumberWithTwilio } from '../../provisioning/twilio-sync.js';
 import type { Services } from '../../services.js';
-import { listNumbers } from '../../store/numbers.js';
+import { findNumber, listNumbers } from '../../store/numbers.js';
 import { platformOnly, principalOf } from '../access.js';
 import { presentNumber } from '../present.js';
-import { e164, listNumbersQuery, putNumberBody } from '../schemas.js';
+import { e164, emptyBody, listNumbersQuery, putNumberBody } from '../schemas.js';
 
 export function dialInNumberRoutes(s: Services): Router {
   const r = Router();
@@ -26,9 +28,22 @@ export function dialInNumberRoutes(s: Services): Router {
     res.json({ items: (await listNumbers(s.db, bridgeId)).map(presentNumber) });
   });
 
+  // Not in the contract's table: lets scripts compare before they PUT (see the CLI).
+  r.get('/dial-in-numbers/:number', async (req, res) => {
+    const row = await findNumber(s.db, parse(e164, req.params.number, 'number'));
+    if (!row) throw notFound('dial-in number');
+    res.json(presentNumber(row));
+  });
+
   r.delete('/dial-in-numbers/:number', async (req, res) => {
     await removeNumber(s, principalOf(res), parse(e164, req.params.number, 'number'));
     res.status(204).end();
+  });
+
+  r.post('/dial-in-numbers/:number/twilio-sync', async (req, res) => {
+    const number = parse(e164, req.params.number, 'number');
+    parse(emptyBody, req.body);
+    res.json(await syncNumberWithTwilio(s, principalOf(res), number));
   });
   return r;
 }

@@ -1,0 +1,29 @@
+// What every command gets: the API client, the output, and the shared options.
+import type { AdminApi } from './api.js';
+import type { ExitCode } from './exit.js';
+import type { Output } from './output.js';
+
+export interface Context {
+  api: AdminApi;
+  out: Output;
+  /** Requests in flight at once for per-item commands. */
+  concurrency: number;
+}
+
+export type OptionValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
+
+export interface Command {
+  usage: string;
+  summary: string;
+  options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+  run(ctx: Context, positionals: string[], values: OptionValues): Promise<ExitCode>;
+}
+
+/** Counts outcomes in a fixed order, for summaries. */
+export function tally<K extends string>(keys: readonly K[], outcomes: Iterable<K>): Record<K, number> {
+  const counts = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+  for (const o of outcomes) counts[o]++;
+  return counts;
+}
+
+export const describeTally = (counts: Record<string, number>) => Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ');

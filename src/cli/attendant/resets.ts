@@ -1,0 +1,113 @@
+// `attendant resets run`: starts a bulk conference-ID reset job (POST
+// /tenants/{t}/conference-id-resets) and, with --wait, follows it (GET /jobs/{id}) to the end.
+// The job routes are the contract's; the job mechanism lives in the service.
+import { describeProblem, enc, problemOf, type AdminApi } from './api.js';
+import type { Command, Context } from './context.js';
+import { CliError, EXIT, usageError } from './exit.js';
+import { checkFields, readRecords } from './files.js';
+import { SEND_EMAIL_OPTIONS, sendEmailChoice, tenantOption } from './send-email.js';
+
+export interface Job {
+  id: string;
+  kind: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  total: number;
+  succeeded: number;
+  failed: number;
+  errors?: unknown[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const FINISHED = new Set(['succeeded', 'failed']);
+const MAX_POLL_ERRORS = 5;
+
+export const resetsRun: Command = {
+  usage: 'resets run --tenant ID (--all | --users FILE) [--send-email | --no-send-email] [--wait] [--interval SECONDS]',
+  summary: "reset users' conference IDs in one background job; --wait follows it to the end",
+  options: { tenant: { type: 'string' }, all: { type: 'boolean' }, users: { type: 'string' }, wait: { type: 'boolean' }, interval: { type: 'string' }, ...SEND_EMAIL_OPTIONS },
+  async run(ctx, positionals, values) {
+    if (positionals.length) throw usageError('resets run takes no arguments (use --all or --users FILE)');
+    const tenant = tenantOption(values);
+    const sendEmail = sendEmailChoice(values);
+    const all = values.all === true;
+    const usersFile = values.users as string | undefined;
+    if (all === (usersFile !== undefined)) throw usageError('resets run needs --all or --users FILE (one of them)');
+    const intervalS = values.interval === undefined ? 1 : Number(values.interval);
+    if (!Number.isFinite(intervalS) || intervalS <= 0 || intervalS > 60) throw usageError('--interval must be a number of seconds between 0 and 60');
+    const { api, out } = ctx;
+
+    let userIds: string[] | undefined;
+    if (usersFile) {
+      const resolved = await resolveUsers(api, tenant, usersFile);
+      if (resolved.unknown.length) {
+        for (const u of resolved.unknown) out.warn(`${usersFile} ${u.where}: ${u.what}`);
+        out.warn('no reset was started: fix the file and run again');
+        out.result({ started: false, unknown: resolved.unknown });
+        return EXIT.failures;
+      }
+      userIds = resolved.ids;
+    }
+
+    // Starting a job is not idempotent: never retried after a lost answer (see api.ts).
+    const started = await api.post<{ jobId: string }>(`/tenants/${enc(tenant)}/conference-id-resets`, { ...(all ? { all: true } : { userIds }), sendEmail }, { idempotent: false });
+    if (started.status !== 202) {
+      out.warn(`the reset was not started: ${describeProblem(problemOf(started))}`);
+      out.result({ started: false, error: problemOf(started) });
+      return EXIT.failures;
+    }
+    const { jobId } = started.body;
+    if (!values.wait) {
+      out.line(`job ${jobId} started; follow it with GET /api/v1/jobs/${jobId} or run again with --wait`);
+      out.result({ started: true, jobId });
+      return EXIT.ok;
+    }
+    const job = await follow(ctx, jobId, intervalS * 1000);
+    out.line(`job ${job.id} ${job.status}: ${job.total} users, ${job.succeeded} reset, ${job.failed} failed`);
+    for (const e of job.errors ?? []) out.line(`  ${typeof e === 'string' ? e : JSON.stringify(e)}`);
+    out.result({ started: true, jobId, job });
+    return job.status === 'succeeded' && job.failed === 0 ? EXIT.ok : EXIT.failures;
+  },
+};
+
+/** Polls the job until it has finished, drawing its progress. */
+async function follow({ api, out }: Context, jobId: string, intervalMs: number): Promise<Job> {
+  const progress = out.progress(`job ${jobId.slice(0, 8)}`, { plainLines: true });
+  let errors = 0;
+  try {
+    for (;;) {
+      const res = await api.get<Job>(`/jobs/${enc(jobId)}`);
+      if (res.status === 200) {
+        errors = 0;
+        const j = res.body;
+        progress.update(j.succeeded + j.failed, j.total, `${j.status}, ${j.failed} failed`);
+        if (FINISHED.has(j.status)) return j;
+      } else if (res.status === 404 || ++errors >= MAX_POLL_ERRORS) {
+        throw new CliError(EXIT.failures, `cannot follow job ${jobId}: ${describeProblem(problemOf(res))}`);
+      }
+      await sleep(intervalMs);
+    }
+  } finally {
+    progress.done();
+  }
+}
+
+/** The file's users as IDs: an "id" column, or an "email" column looked up in the tenant. */
+async function resolveUsers(api: AdminApi, tenant: string, file: string) {
+  const records = readRecords(file, 'users');
+  checkFields(file, records, ['id', 'email'], []);
+  const ids: string[] = [];
+  const unknown: { where: string; what: string }[] = [];
+  for (const r of records) {
+    const { id, email } = r.values as { id?: unknown; email?: unknown };
+    if ((id === undefined) === (email === undefined)) throw usageError(`${file} ${r.where}: give either id or email`);
+    if (id !== undefined) {
+      ids.push(String(id).trim());
+      continue;
+    }
+    const res = await api.get<{ items: { id: string }[] }>(`/tenants/${enc(tenant)}/users?email=${enc(String(email).trim())}`);
+    if (res.status === 200 && res.body.items[0]) ids.push(res.body.items[0].id);
+    else unknown.push({ where: r.where, what: res.status === 200 ? `no enabled user ${String(email)} in the tenant` : describeProblem(problemOf(res)) });
+  }
+  if (!ids.length && !unknown.length) throw usageError(`${file} lists no users`);
+  return { ids: [...new Set(ids)], unknown };
+}
