@@ -42,6 +42,10 @@ export class RedisStore implements CacheStore {
   #subscriber: Client | null = null;
   /** run_id of each server, by "host:port"; cleared when the connection drops. */
   readonly #runIds = new Map<string, string>();
+  /** True once every master's run_id has been read since the last connection change. */
+  #identitiesKnown = false;
+  /** Bumped on every connection change, so a refresh that straddles one is discarded. */
+  #epoch = 0;
   readonly #listeners: (() => void)[] = [];
 
   constructor(options: RedisStoreOptions, private readonly log: Logger) {
@@ -83,11 +87,11 @@ export class RedisStore implements CacheStore {
 
   /** Resolves once connected (or rejects after `ms`); the service may also start without. */
   async waitUntilReady(ms: number): Promise<void> {
-    if (this.isConnected() && this.#runIds.size > 0) return;
+    if (this.isConnected() && this.#identitiesKnown) return;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`redis not ready after ${ms} ms`)), ms);
       const check = () => {
-        if (this.isConnected() && this.#runIds.size > 0) {
+        if (this.isConnected() && this.#identitiesKnown) {
           clearTimeout(timer);
           resolve();
         } else setTimeout(check, 25);
@@ -111,18 +115,23 @@ export class RedisStore implements CacheStore {
   #connectionChanged(up: boolean): void {
     // Forget every identity first: until INFO answers again nothing cached is trusted.
     this.#runIds.clear();
+    this.#identitiesKnown = false;
+    this.#epoch++;
     if (up) void this.#refreshRunIds();
     for (const l of this.#listeners) l();
   }
 
   async #refreshRunIds(): Promise<void> {
+    const epoch = this.#epoch;
     try {
       const nodes = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
-      for (const node of nodes) {
-        const info = await node.info('server');
-        const runId = /run_id:([0-9a-f]+)/.exec(info)?.[1];
-        if (runId) this.#runIds.set(`${node.options.host}:${node.options.port}`, runId);
-      }
+      const found = await Promise.all(nodes.map(async (node) => {
+        const runId = /run_id:([0-9a-f]+)/.exec(await node.info('server'))?.[1];
+        return [`${node.options.host}:${node.options.port}`, runId] as const;
+      }));
+      if (epoch !== this.#epoch) return; // the connection changed meanwhile: a newer refresh runs
+      for (const [address, runId] of found) if (runId) this.#runIds.set(address, runId);
+      this.#identitiesKnown = this.#runIds.size === nodes.length && nodes.length > 0;
     } catch (err) {
       this.log.debug({ err: (err as Error).message }, 'could not read redis run_id');
     }

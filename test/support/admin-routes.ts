@@ -23,6 +23,9 @@ export function adminRoutes(ctx: () => { h: Harness; fixture: Provisioned }): Ro
     { name: 'get bridge', scope: 'platform', method: 'get', target: () => ({ path: `/api/v1/bridges/${bridge()}` }), ok: 200 },
     { name: 'patch bridge', scope: 'platform', method: 'patch', target: () => ({ path: `/api/v1/bridges/${bridge()}`, body: { name: 'renamed' } }), ok: 200 },
     { name: 'put number', scope: 'platform', method: 'put', target: () => ({ path: `/api/v1/dial-in-numbers/${encodeURIComponent(freshNumber())}`, body: { bridgeId: bridge(), type: 'toll' } }), ok: 201 },
+    { name: 'get number', scope: 'platform', method: 'get', target: () => ({ path: `/api/v1/dial-in-numbers/${encodeURIComponent(ctx().fixture.number)}` }), ok: 200 },
+    // no Twilio account is configured in tests: a platform key gets past access control to 503
+    { name: 'sync number to Twilio', scope: 'platform', method: 'post', target: () => ({ path: `/api/v1/dial-in-numbers/${encodeURIComponent(ctx().fixture.number)}/twilio-sync`, body: {} }), ok: 503 },
     { name: 'list numbers', scope: 'platform', method: 'get', target: () => ({ path: `/api/v1/dial-in-numbers?bridgeId=${bridge()}` }), ok: 200 },
     {
       name: 'delete number', scope: 'platform', method: 'del', ok: 204,
