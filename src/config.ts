@@ -74,7 +74,8 @@ export interface Config {
     | { kind: 'cluster'; nodes: readonly { host: string; port: number }[]; keyPrefix: string }
     | { kind: 'memory'; keyPrefix: string }
   >;
-  readonly twilio: Readonly<{ authToken: string | undefined; accountSid: string | undefined }>;
+  /** `devDefault`: TWILIO_AUTH_TOKEN was unset outside production, so DEV_TWILIO_AUTH_TOKEN is used. */
+  readonly twilio: Readonly<{ authToken: string; accountSid: string | undefined; devDefault: boolean }>;
   readonly bootstrapAdminKey: string | undefined;
   readonly smtpUrl: string | undefined;
   readonly emailFrom: string;
@@ -95,6 +96,12 @@ export class ConfigError extends Error {
     super(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
 }
+
+/**
+ * TWILIO_AUTH_TOKEN outside production when unset: a published value, not a secret, so that the
+ * call simulator can sign requests to a development instance without any set-up.
+ */
+export const DEV_TWILIO_AUTH_TOKEN = 'dev-twilio-auth-token-not-a-secret';
 
 const REQUIRED_IN_PRODUCTION = ['DATABASE_URL', 'TWILIO_AUTH_TOKEN', 'SECRETS_KEY'] as const;
 
@@ -127,7 +134,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.DATA_DIR,
     redis,
-    twilio: { authToken: e.TWILIO_AUTH_TOKEN, accountSid: e.TWILIO_ACCOUNT_SID },
+    twilio: {
+      authToken: e.TWILIO_AUTH_TOKEN ?? DEV_TWILIO_AUTH_TOKEN, // production without it was refused above
+      accountSid: e.TWILIO_ACCOUNT_SID,
+      devDefault: e.TWILIO_AUTH_TOKEN === undefined,
+    },
     bootstrapAdminKey: e.BOOTSTRAP_ADMIN_KEY,
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,
