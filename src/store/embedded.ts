@@ -2,9 +2,9 @@
 // without DATABASE_URL. It is served on a loopback port through pglite-socket, so the rest of
 // the service talks to it with the same `pg` pool and SQL as to a real server.
 //
-// PGlite is one backend: pglite-socket multiplexes connections onto it and runs one statement
-// at a time, keeping a transaction's statements together. That is plenty for one developer,
-// and never for production (config.ts refuses NODE_ENV=production without DATABASE_URL).
+// PGlite is one backend: embedded-server.ts multiplexes connections onto it, one query (or one
+// whole transaction) at a time. That is plenty for one developer, and never for production
+// (config.ts refuses NODE_ENV=production without DATABASE_URL).
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
@@ -23,15 +23,13 @@ export async function startEmbeddedDatabase(config: Config, log: Logger): Promis
   await mkdir(path.dirname(dir), { recursive: true });
   const releaseLock = await lockDataDir(`${dir}.lock`);
   try {
-    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
+    const [{ PGlite }, { serveEmbedded }] = await Promise.all([import('@electric-sql/pglite'), import('./embedded-server.js')]);
     const created = !(await exists(path.join(dir, 'PG_VERSION')));
     const started = Date.now();
     const db = await PGlite.create({ dataDir: dir });
-    // The pool, the migration client and tools each hold a connection; extra ones are refused
-    // with a bare "Too many connections", so leave room.
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: config.databasePoolSize * 2 + 4 });
-    await server.start();
-    const url = `postgres://postgres@${server.getServerConn()}/postgres`;
+    // The pool, the migration client and tools each hold a connection; leave room.
+    const server = await serveEmbedded(db, config.databasePoolSize * 2 + 4);
+    const url = server.url;
     log.warn(
       { dataDir: dir, ms: Date.now() - started },
       'DATABASE_URL is not set: using an embedded PostgreSQL (PGlite) on a loopback port, persisted in DATA_DIR (development only, one process)',
@@ -40,7 +38,7 @@ export async function startEmbeddedDatabase(config: Config, log: Logger): Promis
       url,
       created,
       async close() {
-        await server.stop().catch(() => undefined);
+        await server.close().catch(() => undefined);
         await db.close().catch(() => undefined);
         await releaseLock();
       },
@@ -60,17 +58,28 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
+/** Folders this process has open (a lock file with our own pid may be a previous life's). */
+const openHere = new Set<string>();
+
 /**
  * PGlite does not guard its directory: two processes writing it would corrupt it. A lock file
  * holds the owner's pid; a lock whose process is gone is taken over.
  */
 async function lockDataDir(lockFile: string): Promise<() => Promise<void>> {
+  if (openHere.has(lockFile)) throw new Error(`the embedded database in ${path.dirname(lockFile)} is already open in this process`);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await open(lockFile, 'wx');
       await handle.writeFile(String(process.pid));
       await handle.close();
-      return () => rm(lockFile, { force: true });
+      openHere.add(lockFile);
+      let released = false;
+      return async () => {
+        if (released) return;
+        released = true;
+        openHere.delete(lockFile);
+        await rm(lockFile, { force: true });
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
