@@ -118,7 +118,7 @@ describe.skipIf(!haveChromium)('the admin console in Chromium', () => {
     const event = audit.items.find((e: { action: string; target: { id: string } }) => e.action === 'conference_id.reset' && e.target.id === u.id);
     expect(event).toBeDefined();
     const { rows } = await h.services.db.query("SELECT count(*)::int AS n FROM outbox WHERE payload->>'userId' = $1", [u.id]);
-    expect(rows[0].n).toBe(0); // "send email" was unticked
+    expect(rows[0]!.n).toBe(0); // "send email" was unticked
     await expect.poll(() => page.locator('#audit tbody').innerText()).toContain('conference_id.reset');
   });
 
@@ -146,7 +146,7 @@ describe.skipIf(!haveChromium)('the admin console in Chromium', () => {
     const pin = await text('#new-pin');
     expect(pin).toMatch(/^\d{5}$/);
     const { rows } = await h.services.db.query('SELECT leader_pin_hash FROM users WHERE id = $1', [u.id]);
-    expect(await verifyPin(pin, rows[0].leader_pin_hash)).toBe(true);
+    expect(await verifyPin(pin, rows[0]!.leader_pin_hash)).toBe(true);
     await page.click('#pin-dismiss');
     expect(await page.locator('#pin-once').isHidden()).toBe(true);
     expect(await text('#new-pin')).toBe('');

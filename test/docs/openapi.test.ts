@@ -33,10 +33,11 @@ function operationFor(method: string, url: string) {
 }
 
 describe('GET /openapi.json', () => {
-  it('is OpenAPI 3.1, served without a key, and lists every admin route with no gaps', () => {
+  it('is OpenAPI 3.1, served without a key, and documents every mounted admin route', () => {
     expect(doc.openapi).toBe('3.1.0');
     const listed = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
-    expect(listed).toEqual([
+    // the contract's routes (meetings and jobs join when their groups are mounted), and /me
+    expect(listed).toEqual(expect.arrayContaining([
       'DELETE /api/v1/api-keys/{keyId}',
       'DELETE /api/v1/dial-in-numbers/{number}',
       'DELETE /api/v1/tenants/{tenantId}/users/{userId}',
@@ -58,7 +59,8 @@ describe('GET /openapi.json', () => {
       'POST /api/v1/tenants/{tenantId}/users/{userId}/leader-pin/reset',
       'PUT /api/v1/dial-in-numbers/{number}',
       'PUT /api/v1/tenants/{tenantId}/users/{userId}/conference-id',
-    ]);
+    ]));
+    // and nothing mounted without its documentation (build-time routes are listed with x-undocumented)
     for (const ops of Object.values(doc.paths)) for (const op of Object.values(ops)) expect(op['x-undocumented']).toBeUndefined();
   });
 

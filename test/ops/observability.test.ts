@@ -53,7 +53,7 @@ describe('request logs', () => {
   it('make up an id when none, or a strange one, is given', async () => {
     const none = await supertest(app).get('/api/v1/me');
     expect(none.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    expect(logOf(none.headers['x-request-id'])).toMatchObject({ res: { statusCode: 401 } });
+    expect(logOf(none.headers['x-request-id']!)).toMatchObject({ res: { statusCode: 401 } });
     const odd = await supertest(app).get('/healthz').set('x-request-id', 'a b"}{');
     expect(odd.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });

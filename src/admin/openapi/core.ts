@@ -4,10 +4,21 @@ import {
   createApiKeyBody, createBridgeBody, createTenantBody, enableUserBody, listAuditQuery, listNumbersQuery, listUsersQuery,
   patchBridgeBody, patchTenantBody, putNumberBody, resetConferenceIdBody, resetLeaderPinBody, sendConferenceInfoBody, setConferenceIdBody,
 } from '../schemas.js';
+import { z } from 'zod';
 import type { Operation } from './document.js';
 import { AuditEvent, DialInNumber, User, list, page } from './shapes.js';
 
 const USER = '/tenants/:tenantId/users/:userId';
+
+const twilioSync = z.strictObject({
+  number: z.string(),
+  status: z.enum(['unchanged', 'updated']),
+  twilioSid: z.string(),
+  changed: z.array(z.string()),
+  voiceUrl: z.string(), voiceMethod: z.string(),
+  voiceFallbackUrl: z.string(), voiceFallbackMethod: z.string(),
+  statusCallback: z.string(), statusCallbackMethod: z.string(),
+});
 
 export const bridgeOperations: Operation[] = [
   {
@@ -34,6 +45,23 @@ export const dialInNumberOperations: Operation[] = [
   {
     method: 'get', path: '/dial-in-numbers', tag: 'Dial-in numbers', access: 'platform', summary: 'List dial-in numbers',
     query: listNumbersQuery, responses: { 200: { description: 'The numbers, of one bridge when `bridgeId` is given', schema: list(DialInNumber) } },
+  },
+  {
+    method: 'get', path: '/dial-in-numbers/:number', tag: 'Dial-in numbers', access: 'platform', summary: 'Read a dial-in number',
+    description: 'Not in the contract\'s table: lets provisioning scripts compare before they write.',
+    responses: { 200: { description: 'The number', schema: 'DialInNumber' } },
+  },
+  {
+    method: 'post', path: '/dial-in-numbers/:number/twilio-sync', tag: 'Dial-in numbers', access: 'platform', summary: 'Point the number\'s Twilio configuration at this service',
+    description: 'Sets the Voice URL, fallback URL and status callback (each POST) under `PUBLIC_BASE_URL/voice/`; writes nothing when all is already so. '
+      + '409 `twilio_number_not_found` when the Twilio account has no such number; 502 `twilio_auth_failed` or `twilio_error` when Twilio refuses; '
+      + '503 when Twilio is not configured, unreachable or rate limiting.',
+    body: z.strictObject({}),
+    responses: {
+      200: { description: 'The number\'s Twilio configuration now', schema: twilioSync },
+      409: { description: '`number_in_use`, `twilio_number_not_found`', schema: 'Problem', contentType: 'application/problem+json' },
+      502: { description: '`twilio_auth_failed`, `twilio_error`', schema: 'Problem', contentType: 'application/problem+json' },
+    },
   },
   {
     method: 'delete', path: '/dial-in-numbers/:number', tag: 'Dial-in numbers', access: 'platform', summary: 'Delete a dial-in number',
