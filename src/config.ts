@@ -118,6 +118,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if (!e.REDIS_URL && !e.REDIS_CLUSTER_NODES) problems.push('REDIS_URL: required when NODE_ENV=production (or REDIS_CLUSTER_NODES)');
   }
   if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) problems.push('REDIS_CLUSTER_NODES: set either REDIS_URL or REDIS_CLUSTER_NODES, not both');
+  // the development default token must never reach Twilio's API
+  if (e.TWILIO_ACCOUNT_SID && !e.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
   if (problems.length) throw new ConfigError(problems);
 
   const redis: Config['redis'] = e.REDIS_CLUSTER_NODES
