@@ -1,6 +1,11 @@
-// The HTTP application: health, the admin API, the voice webhooks, metrics.
+// The HTTP application: request logs and timing, health and metrics, API documentation, the
+// admin console, the voice webhooks, the admin API.
 import express, { type Express, type Router } from 'express';
+import { adminApiDocument } from './admin/openapi/index.js';
 import { adminApi, type AdminRoutes } from './admin/router.js';
+import { consoleRoutes } from './console/router.js';
+import { docsRoutes } from './http/docs.js';
+import { requestLogging, requestMetrics } from './http/observability.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import { healthRoutes } from './http/health.js';
 import type { Services } from './services.js';
@@ -17,9 +22,13 @@ export function createApp(s: Services, parts: AppParts = {}): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', s.config.trustProxyHops || false);
   app.set('etag', false);
+  app.use(requestLogging(s), requestMetrics(s));
   app.use(healthRoutes(s));
+  const api = adminApi(s, parts.adminRoutes);
+  app.use(docsRoutes(adminApiDocument(api, parts.adminRoutes ?? [], s.log), s.log));
+  app.use(consoleRoutes());
   for (const r of parts.routers ?? []) app.use(r);
-  app.use('/api/v1', adminApi(s, parts.adminRoutes));
+  app.use('/api/v1', api);
   app.use(notFoundHandler);
   app.use(problemHandler(s.log));
   return app;

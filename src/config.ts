@@ -78,7 +78,8 @@ export interface Config {
     | { kind: 'cluster'; nodes: readonly { host: string; port: number }[]; keyPrefix: string }
     | { kind: 'memory'; keyPrefix: string }
   >;
-  readonly twilio: Readonly<{ authToken: string | undefined; accountSid: string | undefined; apiBaseUrl: string | undefined }>;
+  /** `devDefault`: TWILIO_AUTH_TOKEN was unset outside production, so DEV_TWILIO_AUTH_TOKEN is used. */
+  readonly twilio: Readonly<{ authToken: string; accountSid: string | undefined; apiBaseUrl: string | undefined; devDefault: boolean }>;
   readonly bootstrapAdminKey: string | undefined;
   readonly smtpUrl: string | undefined;
   readonly emailFrom: string;
@@ -103,6 +104,12 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * TWILIO_AUTH_TOKEN outside production when unset: a published value, not a secret, so that the
+ * call simulator can sign requests to a development instance without any set-up.
+ */
+export const DEV_TWILIO_AUTH_TOKEN = 'dev-twilio-auth-token-not-a-secret';
+
 const REQUIRED_IN_PRODUCTION = ['DATABASE_URL', 'TWILIO_AUTH_TOKEN', 'SECRETS_KEY'] as const;
 
 /** Parses the environment; throws ConfigError naming every bad variable. */
@@ -118,6 +125,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if (!e.REDIS_URL && !e.REDIS_CLUSTER_NODES) problems.push('REDIS_URL: required when NODE_ENV=production (or REDIS_CLUSTER_NODES)');
   }
   if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) problems.push('REDIS_CLUSTER_NODES: set either REDIS_URL or REDIS_CLUSTER_NODES, not both');
+  // the development default token must never reach Twilio's API
+  if (e.TWILIO_ACCOUNT_SID && !e.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
   if (problems.length) throw new ConfigError(problems);
 
   const redis: Config['redis'] = e.REDIS_CLUSTER_NODES
@@ -134,7 +143,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.DATA_DIR,
     redis,
-    twilio: { authToken: e.TWILIO_AUTH_TOKEN, accountSid: e.TWILIO_ACCOUNT_SID, apiBaseUrl: e.TWILIO_API_BASE_URL },
+    twilio: {
+      authToken: e.TWILIO_AUTH_TOKEN ?? DEV_TWILIO_AUTH_TOKEN, // production without it was refused above
+      accountSid: e.TWILIO_ACCOUNT_SID,
+      apiBaseUrl: e.TWILIO_API_BASE_URL,
+      devDefault: e.TWILIO_AUTH_TOKEN === undefined,
+    },
     bootstrapAdminKey: e.BOOTSTRAP_ADMIN_KEY,
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,

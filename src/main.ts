@@ -1,15 +1,18 @@
 // `npm start`: validate the environment, apply migrations, connect, serve; stop gracefully.
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { prepareDevelopment } from './development.js';
+import { HttpDrain } from './http/drain.js';
+import { Lifecycle } from './lifecycle.js';
 import { createLogger, type Logger } from './logging.js';
 import { migrate } from './store/migrate.js';
 import { buildServices, connectCache } from './wiring.js';
 
-async function resolveDatabaseUrl(config: Config, log: Logger): Promise<{ url: string; close?: () => Promise<void> }> {
-  if (config.databaseUrl) return { url: config.databaseUrl };
+async function resolveDatabaseUrl(config: Config, log: Logger): Promise<{ url: string; embedded: boolean; close?: () => Promise<void> }> {
+  if (config.databaseUrl) return { url: config.databaseUrl, embedded: false };
   const { startEmbeddedDatabase } = await import('./store/embedded.js');
-  return startEmbeddedDatabase(config, log);
+  return { ...(await startEmbeddedDatabase(config, log)), embedded: true };
 }
 
 async function main(): Promise<void> {
@@ -25,37 +28,45 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   if (config.secretsKey.ephemeral) log.warn('SECRETS_KEY is not set: using a random key for this process; pending PIN emails will not survive a restart');
+  if (config.twilio.devDefault) log.warn('TWILIO_AUTH_TOKEN is not set: using the published development default (never in production)');
 
+  // Background parts register here (e.g. lifecycle.register('outbox worker', worker)); on
+  // SIGTERM they are stopped after the in-flight requests, before the pools close.
+  const lifecycle = new Lifecycle(log);
   const database = await resolveDatabaseUrl(config, log);
+  if (database.close) lifecycle.register('embedded database', database.close);
   const applied = await migrate(database.url, log);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const cache = await connectCache(config, log);
+  lifecycle.register('cache connection', () => cache.close());
   const services = buildServices(config, log, database.url, cache);
+  lifecycle.register('database pool', () => services.db.close());
+  lifecycle.register('directory rebuilds', () => services.directory.trust.settle());
+  if (config.env !== 'production') await prepareDevelopment(services, log, { embedded: database.embedded });
   const app = createApp(services);
 
-  const server: Server = app.listen(config.port, () => {
-    log.info({ port: config.port, publicBaseUrl: config.publicBaseUrl }, 'listening');
-  });
+  const server = createServer();
+  const drain = new HttpDrain(server, log); // before the app: it sees every request first
+  server.on('request', app);
   server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
   server.requestTimeout = 30_000;
+  server.listen(config.port, () => {
+    log.info({ port: config.port, publicBaseUrl: config.publicBaseUrl }, 'listening');
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'stopping: no new requests, finishing those in flight');
+    log.info({ signal, inFlight: drain.inFlight }, 'stopping: no new connections, finishing the requests in flight');
     const force = setTimeout(() => {
-      log.warn('in-flight requests did not finish in 10 s; exiting');
+      log.error('shutdown took over 30 s; exiting');
       process.exit(1);
-    }, 10_000);
+    }, 30_000);
     force.unref();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
-    await services.directory.trust.settle();
-    await Promise.allSettled([services.db.close(), cache.close()]);
-    await database.close?.();
+    // Twilio waits 15 s for a webhook; in-flight requests get 12 s to finish.
+    await drain.close(12_000);
+    await lifecycle.stopAll();
     log.info('stopped');
     process.exit(0);
   };

@@ -1,5 +1,11 @@
-// Prometheus metrics (prom-client), one registry per process, served at /metrics.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+// Prometheus metrics (prom-client), one registry per process, served at /metrics. Label values
+// come from small fixed sets (never a number, an ID or a CallSid), so series stay few.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Sql } from './store/db.js';
+import { withTimeout } from './store/db.js';
+
+/** Why a caller was not admitted, or an entry did not count (the voice flow's vocabulary). */
+export type EntryFailure = 'unknown' | 'retired' | 'expired' | 'malformed' | 'silence' | 'wrong_pin' | 'blocked' | 'unavailable' | 'not_in_service';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -12,9 +18,31 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly webhookDuration = new Histogram({
+    name: 'attendant_voice_webhook_duration_seconds',
+    help: 'Twilio webhook latency by route (Twilio gives up after 15 s)',
+    labelNames: ['route', 'status'] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 15],
+    registers: [this.registry],
+  });
+
+  readonly joins = new Counter({
+    name: 'attendant_voice_joins_total',
+    help: 'Callers put into a conference, by role',
+    labelNames: ['role'] as const,
+    registers: [this.registry],
+  });
+
+  readonly entryFailures = new Counter({
+    name: 'attendant_voice_entry_failures_total',
+    help: 'Failed entries and refused calls, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly directoryLookups = new Counter({
     name: 'attendant_directory_lookups_total',
-    help: 'Conference-ID lookups by result and by where the answer came from',
+    help: 'Conference-ID lookups by result and by where the answer came from (source="database" after a cache miss or during a fallback)',
     labelNames: ['result', 'source'] as const,
     registers: [this.registry],
   });
@@ -26,6 +54,21 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly directoryRebuilds = new Counter({
+    name: 'attendant_directory_rebuilds_total',
+    help: 'Directory cache rebuilds by scope (bridge or numbers) and outcome (completed, skipped: another instance or a server change, failed)',
+    labelNames: ['scope', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly directoryRebuildDuration = new Histogram({
+    name: 'attendant_directory_rebuild_duration_seconds',
+    help: 'Duration of completed directory cache rebuilds',
+    labelNames: ['scope'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+
   readonly conferenceIdChanges = new Counter({
     name: 'attendant_conference_id_changes_total',
     help: 'Conference IDs issued, reset, replaced and retired',
@@ -33,7 +76,73 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly leaderPinResets = new Counter({
+    name: 'attendant_leader_pin_resets_total',
+    help: 'Leader PINs reset by an admin',
+    registers: [this.registry],
+  });
+
   constructor({ defaultMetrics = true } = {}) {
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** A caller was put into a conference. */
+  callerJoined(role: 'leader' | 'participant'): void {
+    this.joins.inc({ role });
+  }
+
+  /** A caller's entry failed or a call was refused. */
+  entryFailed(reason: EntryFailure): void {
+    this.entryFailures.inc({ reason });
+  }
+
+  /**
+   * Outbox depth and the age of its oldest pending message, read from PostgreSQL when scraped
+   * (one query on the pending-rows index, with a deadline: a slow database must not hang a
+   * scrape). On failure the gauges keep their last values and `up` says 0.
+   */
+  watchOutbox(sql: Sql, timeoutMs = 500): void {
+    // Gauges are collected concurrently; all three wait for the same query.
+    let pending: Promise<void> | null = null;
+    const read = (): Promise<void> => {
+      pending ??= withTimeout(
+        sql.query<{ kind: string; depth: number; age: number | null }>(
+          `SELECT kind, count(*)::int AS depth, extract(epoch FROM now() - min(created_at))::float8 AS age
+             FROM outbox WHERE status = 'pending' GROUP BY kind`,
+        ),
+        timeoutMs,
+        'outbox metrics',
+      ).then(
+        ({ rows }) => {
+          depth.reset();
+          for (const r of rows) depth.set({ kind: r.kind }, r.depth);
+          age.set(rows.reduce((max, r) => Math.max(max, r.age ?? 0), 0));
+          up.set(1);
+        },
+        () => up.set(0),
+      ).finally(() => {
+        pending = null;
+      });
+      return pending;
+    };
+    const depth = new Gauge({
+      name: 'attendant_outbox_pending',
+      help: 'Messages waiting in the outbox, by kind',
+      labelNames: ['kind'] as const,
+      registers: [this.registry],
+      collect: read,
+    });
+    const age = new Gauge({
+      name: 'attendant_outbox_oldest_pending_age_seconds',
+      help: 'Age of the oldest message waiting in the outbox (0 when none)',
+      registers: [this.registry],
+      collect: read,
+    });
+    const up = new Gauge({
+      name: 'attendant_outbox_metrics_up',
+      help: '1 when the last outbox read for these metrics succeeded',
+      registers: [this.registry],
+      collect: read,
+    });
   }
 }

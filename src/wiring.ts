@@ -38,6 +38,11 @@ export function buildServices(config: Config, log: Logger, databaseUrl: string, 
   const directory = new Directory(cache, db, keys, log, {}, {
     lookup: (result, source) => metrics.directoryLookups.inc({ result, source }),
     cacheWriteFailed: (stage) => metrics.directoryCacheWriteFailures.inc({ stage }),
+    rebuilt: (scope, outcome, ms) => {
+      metrics.directoryRebuilds.inc({ scope, outcome });
+      if (outcome === 'completed') metrics.directoryRebuildDuration.observe({ scope }, ms / 1000);
+    },
   });
+  metrics.watchOutbox(db);
   return { config, log, db, cache, keys, directory, secrets: new SecretBox(config.secretsKey.key), metrics };
 }

@@ -5,19 +5,21 @@ import helmet from 'helmet';
 import { AppError } from '../errors.js';
 import { sendProblem } from '../http/problem.js';
 import type { Services } from '../services.js';
+import type { AdminRoutes } from './openapi/document.js';
 import { requireApiKey } from './access.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit-events.js';
 import { bridgeRoutes } from './routes/bridges.js';
 import { dialInNumberRoutes } from './routes/dial-in-numbers.js';
+import { meRoutes } from './routes/me.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { userActionRoutes } from './routes/user-actions.js';
 import { userRoutes } from './routes/users.js';
 
 export const ADMIN_BODY_LIMIT_BYTES = 102_400;
 
-/** Extra route groups (meetings, jobs...) register here before the app is built. */
-export type AdminRoutes = (s: Services) => Router;
+/** Extra route groups (meetings, jobs...) register here before the app is built; see openapi/document.ts. */
+export type { AdminRoutes } from './openapi/document.js';
 
 export function adminApi(s: Services, extra: AdminRoutes[] = []): Router {
   const api = Router();
@@ -30,7 +32,7 @@ export function adminApi(s: Services, extra: AdminRoutes[] = []): Router {
     req.body ??= {};
     next();
   });
-  for (const routes of [bridgeRoutes, dialInNumberRoutes, tenantRoutes, apiKeyRoutes, userRoutes, userActionRoutes, auditRoutes, ...extra]) {
+  for (const routes of [bridgeRoutes, dialInNumberRoutes, tenantRoutes, apiKeyRoutes, meRoutes, userRoutes, userActionRoutes, auditRoutes, ...extra]) {
     api.use(routes(s));
   }
   return api;

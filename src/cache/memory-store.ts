@@ -1,10 +1,13 @@
 // An in-process CacheStore for development without Redis: one instance only, nothing shared.
-// It follows the same compare-and-set rule as the Lua scripts (see directory/entries.ts).
+// It follows the same rules as the Lua scripts in scripts.ts (compare-and-set of versioned
+// values, see directory/entries.ts; sliding windows; expiries in real time); the same
+// behaviour tests run against both (test/cache/).
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { CacheStore, ConferenceIdLookup, ConferenceIdLookupKeys, FieldWrite } from './store.js';
 
-const versionOf = (v: string) => parseInt(/^[A-Z]([0-9a-z]+)/.exec(v)?.[1] ?? '0', 36);
+// Lua: tonumber(string.match(v, '^%a([0-9a-z]+)'), 36)
+const versionOf = (v: string) => parseInt(/^[A-Za-z]([0-9a-z]+)/.exec(v)?.[1] ?? '0', 36);
 
 interface Expiring<T> {
   value: T;
@@ -71,7 +74,10 @@ export class MemoryStore implements CacheStore {
   }
 
   async set(key: string, value: string, options: { ttlMs?: number; onlyIfAbsent?: boolean } = {}): Promise<boolean> {
-    if (options.onlyIfAbsent && this.#get(key) !== null) return false;
+    // SET NX looks at a key of any type; SET replaces a key of any type
+    if (options.onlyIfAbsent && (this.#get(key) !== null || this.#hashes.has(key) || this.#zset(key))) return false;
+    this.#hashes.delete(key);
+    this.#sorted.delete(key);
     this.#strings.set(key, { value, expiresAt: options.ttlMs ? Date.now() + options.ttlMs : null });
     return true;
   }
@@ -97,11 +103,12 @@ export class MemoryStore implements CacheStore {
   }
 
   async slidingWindow(key: string, nowMs: number, windowMs: number, add: boolean): Promise<number> {
-    let z = this.#zset(key);
-    if (!z) this.#sorted.set(key, { value: (z = new Map()), expiresAt: null });
+    const z = this.#zset(key) ?? new Map<string, number>();
     for (const [member, score] of z) if (score <= nowMs - windowMs) z.delete(member);
     if (add) z.set(`${nowMs}-${randomBytes(4).toString('hex')}`, nowMs);
-    this.#sorted.get(key)!.expiresAt = nowMs + windowMs;
+    // Redis drops an empty set, and PEXPIRE counts from the server's clock, not from nowMs
+    if (z.size === 0) this.#sorted.delete(key);
+    else this.#sorted.set(key, { value: z, expiresAt: Date.now() + windowMs });
     return z.size;
   }
 
@@ -117,7 +124,8 @@ export class MemoryStore implements CacheStore {
   }
 
   async publish(channel: string, message: string): Promise<void> {
-    this.#bus.emit(channel, message);
+    // delivered later, as Redis delivers on another connection: never inside the publisher's call
+    setImmediate(() => this.#bus.emit(channel, message));
   }
 
   async subscribe(channel: string, onMessage: (message: string) => void): Promise<void> {

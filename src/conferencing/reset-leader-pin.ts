@@ -29,6 +29,7 @@ export async function resetLeaderPin(
     s.directory.stage(tx, owners.map((o) => leaderPinChange(s.keys, { ...o, leader_pin_hash: hash, version }, true)));
     await recordAudit(tx, { tenantId: tenant.id, actor, action: 'leader_pin.reset', target: { type: 'user', id: user.id }, details: { emailQueued: sendEmail } });
     if (sendEmail) await queueEmail(s, tx, user, 'leader_pin_reset', { leaderPin });
+    tx.afterCommit(() => s.metrics.leaderPinResets.inc());
     return { leaderPin, emailQueued: sendEmail };
   });
 }

@@ -17,7 +17,7 @@ import { CircuitBreaker } from '../resilience/breaker.js';
 import type { Sql, Tx } from '../store/db.js';
 import type { CacheChange } from './changes.js';
 import { decodeActiveId, decodeLeaderPin, decodeNumber, decodeTenantSettings, kindOf, versionOf, type NumberEntry } from './entries.js';
-import { Rebuilder } from './rebuild.js';
+import { Rebuilder, type RebuildOutcome } from './rebuild.js';
 import { roomName } from './rooms.js';
 import {
   conferenceIdWrite, leaderPinWrite, numberWrite, readConferenceId, readLeaderPin, readNumber, readTenantSettings,
@@ -60,6 +60,7 @@ export interface DirectoryOptions {
 export interface DirectoryEvents {
   lookup?(result: string, source: Source | 'none'): void;
   cacheWriteFailed?(stage: 'before_commit' | 'after_commit'): void;
+  rebuilt?(scope: 'bridge' | 'numbers', outcome: RebuildOutcome, ms: number): void;
 }
 
 export class Directory {
@@ -77,7 +78,7 @@ export class Directory {
     options: DirectoryOptions = {},
     private readonly events: DirectoryEvents = {},
   ) {
-    this.rebuilder = new Rebuilder(sql, store, keys, log);
+    this.rebuilder = new Rebuilder(sql, store, keys, log, (scope, outcome, ms) => events.rebuilt?.(scope, outcome, ms));
     this.trust = new Trust(store, this.rebuilder, log);
     this.#cacheBreaker = new CircuitBreaker('cache', { timeoutMs: options.cacheTimeoutMs ?? 300, failureThreshold: 3, openMs: 1000 });
     this.#databaseBreaker = new CircuitBreaker('database', { timeoutMs: options.databaseTimeoutMs ?? 1500, failureThreshold: 3, openMs: 2000 });

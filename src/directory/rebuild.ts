@@ -24,12 +24,16 @@ export interface RebuildResult {
   completed: boolean;
 }
 
+export type RebuildOutcome = 'completed' | 'skipped' | 'failed';
+
 export class Rebuilder {
   constructor(
     private readonly sql: Sql,
     private readonly store: CacheStore,
     private readonly keys: CacheKeys,
     private readonly log: Logger,
+    /** Told of every attempt (metrics). */
+    private readonly onResult: (scope: 'bridge' | 'numbers', outcome: RebuildOutcome, ms: number) => void = () => undefined,
   ) {}
 
   async rebuildBridge(bridgeId: string): Promise<RebuildResult> {
@@ -86,6 +90,18 @@ export class Rebuilder {
   }
 
   async #locked(scope: string, lockKey: string, markerKey: string, fill: (write: (w: FieldWrite[]) => Promise<void>) => Promise<number>): Promise<RebuildResult> {
+    const kind = scope === 'numbers' ? 'numbers' : 'bridge';
+    try {
+      const result = await this.#lockedRun(scope, lockKey, markerKey, fill);
+      this.onResult(kind, result.completed ? 'completed' : 'skipped', result.ms);
+      return result;
+    } catch (err) {
+      this.onResult(kind, 'failed', 0);
+      throw err;
+    }
+  }
+
+  async #lockedRun(scope: string, lockKey: string, markerKey: string, fill: (write: (w: FieldWrite[]) => Promise<void>) => Promise<number>): Promise<RebuildResult> {
     const started = Date.now();
     const token = randomBytes(8).toString('hex');
     if (!(await this.store.set(lockKey, token, { ttlMs: LOCK_MS, onlyIfAbsent: true }))) {

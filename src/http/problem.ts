@@ -51,7 +51,8 @@ export function problemHandler(log: Logger): ErrorRequestHandler {
       sendProblem(res, known);
       return;
     }
-    log.error({ err, method: req.method, path: req.path }, 'unhandled error');
+    // req.log carries the request id (http/observability.ts), when the request got that far
+    ((req as { log?: Logger }).log ?? log).error({ err, method: req.method, path: req.originalUrl.split('?')[0] }, 'unhandled error');
     sendProblem(res, new AppError('internal', 'something went wrong on our side; the request may be retried'));
   };
 }

@@ -1,0 +1,141 @@
+// The contract's response shapes as zod schemas: documented as OpenAPI components, and checked
+// against real answers by the tests (test/docs/), so the document cannot drift from the API.
+import { z } from 'zod';
+import { ERROR_CATALOGUE, type ErrorCode } from '../../errors.js';
+
+const id = z.uuid();
+const timestamp = z.iso.datetime({ offset: true });
+const e164 = z.string().regex(/^\+[1-9][0-9]{6,14}$/);
+const conferenceId = z.string().regex(/^[1-9][0-9]{6}$/);
+
+export const Bridge = z.strictObject({
+  id,
+  name: z.string(),
+  defaultTollNumber: e164.nullable(),
+  defaultTollFreeNumber: e164.nullable(),
+  createdAt: timestamp,
+});
+
+export const DialInNumber = z.strictObject({
+  number: e164,
+  bridgeId: id,
+  type: z.enum(['toll', 'toll_free']),
+  primaryLanguage: z.string(),
+  secondaryLanguages: z.array(z.string()).max(4),
+  city: z.string().nullable(),
+  country: z.string().nullable(),
+});
+
+export const Tenant = z.strictObject({
+  id,
+  name: z.string(),
+  bridgeId: id,
+  conferenceIdMode: z.enum(['static', 'dynamic']),
+  sendEmailByDefault: z.boolean(),
+  pinLength: z.int().min(4).max(12),
+  allowCallersToStartMeeting: z.boolean(),
+  entryExitAnnouncements: z.enum(['tones', 'off']),
+  createdAt: timestamp,
+});
+
+const userFields = {
+  id,
+  tenantId: id,
+  email: z.string(),
+  displayName: z.string(),
+  provider: z.enum(['builtin', 'third_party']),
+  conferenceId: conferenceId.nullable().describe('null in a dynamic-ID tenant'),
+  conferenceIdUpdatedAt: timestamp.nullable(),
+  tollNumber: e164.nullable().describe('printed on invitations: the bridge default, or the provider\'s for a third-party user'),
+  tollFreeNumber: e164.nullable(),
+  createdAt: timestamp,
+};
+export const User = z.strictObject(userFields);
+
+export const EnabledUser = z.strictObject({
+  ...userFields,
+  leaderPin: z.string().regex(/^[0-9]{4,12}$/).optional().describe('builtin users only, in this response only'),
+  emailQueued: z.boolean(),
+});
+
+export const ConferenceIdChange = z.strictObject({
+  conferenceId,
+  previousConferenceId: conferenceId.nullable(),
+  emailQueued: z.boolean(),
+});
+
+export const LeaderPinReset = z.strictObject({
+  leaderPin: z.string().regex(/^[0-9]{4,12}$/).describe('shown once'),
+  emailQueued: z.boolean(),
+});
+
+export const EmailQueued = z.strictObject({ emailQueued: z.literal(true) });
+
+export const ApiKeyCreated = z.strictObject({
+  id,
+  key: z.string().describe('the key itself: it appears only in this response'),
+  name: z.string(),
+  tenantId: id.nullable(),
+  readOnly: z.boolean(),
+  createdAt: timestamp,
+});
+
+export const Me = z.strictObject({
+  apiKeyId: id.nullable().describe('null for the bootstrap key'),
+  name: z.string(),
+  tenantId: id.nullable().describe('null for a platform key'),
+  readOnly: z.boolean(),
+});
+
+export const AuditEvent = z.strictObject({
+  id,
+  at: timestamp,
+  actor: z.strictObject({ apiKeyId: id.nullable(), name: z.string() }),
+  action: z.string().describe('e.g. user.enabled, user.disabled, conference_id.reset, conference_id.set, leader_pin.reset, conference_info.sent, tenant.updated'),
+  target: z.strictObject({ type: z.string(), id: z.string() }),
+  details: z.record(z.string(), z.unknown()),
+});
+
+export const Job = z.strictObject({
+  id,
+  kind: z.string(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+  total: z.int(),
+  succeeded: z.int(),
+  failed: z.int(),
+});
+
+export const JobAccepted = z.strictObject({ jobId: id });
+
+export const Meeting = z.strictObject({
+  id,
+  organizerId: id,
+  subject: z.string(),
+  startsAt: timestamp,
+  endsAt: timestamp.nullable(),
+  conferenceId: conferenceId.nullable(),
+  dialInNumbers: z.array(z.strictObject({ number: e164, type: z.enum(['toll', 'toll_free']), city: z.string().nullable(), country: z.string().nullable() })),
+  expiresAt: timestamp.nullable(),
+  invitationSequence: z.int().min(0),
+});
+
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
+  code: z.enum(Object.keys(ERROR_CATALOGUE) as [ErrorCode, ...ErrorCode[]]),
+  errors: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional().describe('validation_failed: each bad field'),
+  instance: z.string().optional(),
+});
+
+/** Named components of the document; operations refer to them by name. */
+export const SHAPES = {
+  Bridge, DialInNumber, Tenant, User, EnabledUser, ConferenceIdChange, LeaderPinReset, EmailQueued,
+  ApiKeyCreated, Me, AuditEvent, Job, JobAccepted, Meeting, Problem,
+} as const;
+export type ShapeName = keyof typeof SHAPES;
+
+/** `{ items, nextCursor }` pages and `{ items }` lists. */
+export const page = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), nextCursor: z.string().nullable() });
+export const list = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item) });

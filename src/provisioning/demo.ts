@@ -1,0 +1,64 @@
+// The demo a fresh development instance starts with (embedded database, nothing in it yet): a
+// bridge with one dial-in number, a tenant and one builtin user, made through the same
+// commands the admin API uses, so they carry audit events like anything else.
+import { createApiKey } from '../admin/api-keys.js';
+import { enableUser } from '../conferencing/enable-user.js';
+import { userConferenceId } from '../conferencing/notifications.js';
+import type { Services } from '../services.js';
+import type { Actor } from '../store/audit.js';
+import { createBridge, patchBridge } from './bridges.js';
+import { putNumber } from './numbers.js';
+import { createTenant } from './tenants.js';
+
+export const DEMO_NUMBER = '+15555550100';
+export const DEMO_EMAIL = 'organizer@demo.example.com';
+
+const ACTOR: Actor = { apiKeyId: null, name: 'demo seed' };
+
+export interface DemoDetails {
+  number: string;
+  tenantId: string;
+  userId: string;
+  email: string;
+  conferenceId: string | null;
+  /** Shown once, here: only its hash is stored. */
+  leaderPin: string | null;
+  /** A new platform key, when BOOTSTRAP_ADMIN_KEY is not set; shown once. */
+  adminKey: string | null;
+}
+
+/** True when nothing has been provisioned yet. */
+export async function isEmpty(s: Services): Promise<boolean> {
+  const { rows } = await s.db.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM bridges) OR EXISTS (SELECT 1 FROM tenants) AS any');
+  return !rows[0]!.any;
+}
+
+export async function seedDemo(s: Services): Promise<DemoDetails> {
+  const bridge = await createBridge(s, ACTOR, { name: 'Demo bridge' });
+  await putNumber(s, ACTOR, DEMO_NUMBER, {
+    bridgeId: bridge.id, type: 'toll', primaryLanguage: 'en-US', secondaryLanguages: ['es-US'], city: 'Springfield', country: 'US',
+  });
+  await patchBridge(s, ACTOR, bridge.id, { defaultTollNumber: DEMO_NUMBER });
+  const tenant = await createTenant(s, ACTOR, {
+    name: 'Demo organisation', bridgeId: bridge.id, conferenceIdMode: 'static', sendEmailByDefault: false,
+    pinLength: 5, allowCallersToStartMeeting: false, entryExitAnnouncements: 'tones',
+  });
+  const { user, leaderPin } = await enableUser(s, ACTOR, {
+    tenantId: tenant.id, email: DEMO_EMAIL, displayName: 'Demo Organizer', provider: 'builtin', sendEmail: false,
+  });
+  const adminKey = s.config.bootstrapAdminKey ? null : (await createApiKey(s, ACTOR, { name: 'demo admin', tenantId: null, readOnly: false })).key;
+  return { number: DEMO_NUMBER, tenantId: tenant.id, userId: user.id, email: user.email, conferenceId: userConferenceId(user), leaderPin, adminKey };
+}
+
+/** The demo user's current details on a later start (secrets are not recoverable). */
+export async function findDemo(s: Services): Promise<Omit<DemoDetails, 'leaderPin' | 'adminKey'> | null> {
+  const { rows } = await s.db.query<{ id: string; tenant_id: string; email: string; conference_id: number | null }>(
+    `SELECT u.id, u.tenant_id, u.email, c.conference_id
+       FROM users u LEFT JOIN conference_ids c ON c.owner_kind = 'user' AND c.owner_id = u.id AND c.state = 'active'
+      WHERE lower(u.email) = $1 AND u.disabled_at IS NULL LIMIT 1`,
+    [DEMO_EMAIL],
+  );
+  const u = rows[0];
+  if (!u) return null;
+  return { number: DEMO_NUMBER, tenantId: u.tenant_id, userId: u.id, email: u.email, conferenceId: u.conference_id === null ? null : String(u.conference_id) };
+}

@@ -1,0 +1,4 @@
+import { MemoryStore } from '../../src/cache/memory-store.js';
+import { cacheStoreBehaviour } from './store-behaviour.js';
+
+cacheStoreBehaviour('in-process memory store', async () => new MemoryStore(), 'mem:');

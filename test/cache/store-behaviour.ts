@@ -1,0 +1,210 @@
+// The CacheStore behaviour every implementation must have, run against Redis (the Lua scripts)
+// and the in-process store, so that development on the memory store means what production means.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ownerRef, uuidToRef } from '../../src/cache/refs.js';
+import type { CacheStore } from '../../src/cache/store.js';
+import { encodeActiveId, encodeTenantSettings, retired } from '../../src/directory/entries.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function cacheStoreBehaviour(name: string, open: () => Promise<CacheStore>, keyPrefix: string): void {
+  describe(`CacheStore behaviour: ${name}`, () => {
+    let store: CacheStore;
+    const used = new Set<string>();
+    /** A fresh key of this run, in one hash tag so that multi-key scripts may use it. */
+    const key = (tag: string, part: string) => {
+      const k = `${keyPrefix}{${tag}}:${part}`;
+      used.add(k);
+      return k;
+    };
+    const freshTag = () => randomBytes(4).toString('hex');
+
+    beforeAll(async () => {
+      store = await open();
+    });
+    afterAll(async () => {
+      for (const k of used) await store.del(k).catch(() => undefined);
+      await store.close();
+    });
+
+    it('answers a ping and names its server', async () => {
+      await store.ping();
+      expect(store.isConnected()).toBe(true);
+      const identity = store.serverIdentity(key(freshTag(), 'x'));
+      expect(typeof identity).toBe('string');
+      expect(identity!.length).toBeGreaterThan(0);
+    });
+
+    describe('casFields (versioned compare-and-set)', () => {
+      it('writes a new field and returns what it holds', async () => {
+        const h = key(freshTag(), 'h');
+        expect(await store.casFields([{ key: h, field: 'f', value: 'A5|x' }])).toEqual(['A5|x']);
+        expect(await store.hget(h, 'f')).toBe('A5|x');
+      });
+
+      it('keeps the newer version, whichever write comes last', async () => {
+        const h = key(freshTag(), 'h');
+        await store.casFields([{ key: h, field: 'f', value: 'A7|new' }]);
+        expect(await store.casFields([{ key: h, field: 'f', value: 'A6|old' }])).toEqual(['A7|new']);
+        expect(await store.casFields([{ key: h, field: 'f', value: 'R8' }])).toEqual(['R8']);
+        expect(await store.hget(h, 'f')).toBe('R8');
+      });
+
+      it('compares versions as base-36 numbers, not as text', async () => {
+        const h = key(freshTag(), 'h');
+        await store.casFields([{ key: h, field: 'f', value: 'Az|35' }]);
+        expect(await store.casFields([{ key: h, field: 'f', value: 'A10|36' }])).toEqual(['A10|36']);
+        expect(await store.casFields([{ key: h, field: 'f', value: 'Az|35' }])).toEqual(['A10|36']);
+        await store.casFields([{ key: h, field: 'g', value: 'A9' }]);
+        expect(await store.casFields([{ key: h, field: 'g', value: 'Aa' }])).toEqual(['Aa']);
+      });
+
+      it('at an equal version, only replaces a pending value, and only with a settled one', async () => {
+        const h = key(freshTag(), 'h');
+        await store.casFields([{ key: h, field: 'p', value: 'P9' }]);
+        expect(await store.casFields([{ key: h, field: 'p', value: 'P9' }])).toEqual(['P9']);
+        expect(await store.casFields([{ key: h, field: 'p', value: 'R9' }])).toEqual(['R9']);
+        expect(await store.casFields([{ key: h, field: 'p', value: 'A9|x' }])).toEqual(['R9']);
+        expect(await store.casFields([{ key: h, field: 'p', value: 'P9' }])).toEqual(['R9']);
+      });
+
+      it('applies a batch over several keys in order, each write seeing the one before', async () => {
+        const tag = freshTag();
+        const a = key(tag, 'a');
+        const b = key(tag, 'b');
+        const out = await store.casFields([
+          { key: a, field: '1', value: 'A3|a' },
+          { key: b, field: '1', value: 'A2|b' },
+          { key: a, field: '1', value: 'A1|stale' },
+          { key: a, field: '2', value: 'R4' },
+        ]);
+        expect(out).toEqual(['A3|a', 'A2|b', 'A3|a', 'R4']);
+        expect(await store.hget(b, '1')).toBe('A2|b');
+        expect(await store.hget(a, 'missing')).toBeNull();
+      });
+    });
+
+    describe('lookupConferenceId', () => {
+      const tenantId = randomUUID();
+      const ownerId = randomUUID();
+      const setup = async () => {
+        const tag = freshTag();
+        const k = { bucket: key(tag, 'd:1'), field: '23', marker: key(tag, 'm'), tenants: key(tag, 't'), liveRooms: key(tag, 'l') };
+        return k;
+      };
+
+      it('returns an active entry with its tenant settings, marker and live room', async () => {
+        const k = await setup();
+        const entry = encodeActiveId({ version: 12n, ownerKind: 'user', ownerId, tenantId, expiresAt: null });
+        const settings = encodeTenantSettings({ version: 3n, allowCallersToStartMeeting: true, entryExitAnnouncements: 'off' });
+        await store.casFields([{ key: k.bucket, field: k.field, value: entry }, { key: k.tenants, field: uuidToRef(tenantId), value: settings }]);
+        await store.set(k.marker, 'server:token');
+        expect(await store.lookupConferenceId(k)).toEqual({ entry, marker: 'server:token', tenant: settings, liveSince: null });
+        await store.zadd(k.liveRooms, 1_700_000_000_123, ownerRef('user', ownerId));
+        expect((await store.lookupConferenceId(k)).liveSince).toBe(1_700_000_000_123);
+        await store.zrem(k.liveRooms, ownerRef('user', ownerId));
+        expect((await store.lookupConferenceId(k)).liveSince).toBeNull();
+      });
+
+      it('gives no tenant or room for a retired or missing entry', async () => {
+        const k = await setup();
+        await store.casFields([{ key: k.tenants, field: uuidToRef(tenantId), value: 'A1|0t' }]);
+        expect(await store.lookupConferenceId(k)).toEqual({ entry: null, marker: null, tenant: null, liveSince: null });
+        await store.casFields([{ key: k.bucket, field: k.field, value: retired(20n) }]);
+        await store.zadd(k.liveRooms, 5, ownerRef('user', ownerId));
+        expect(await store.lookupConferenceId(k)).toEqual({ entry: 'Rk', marker: null, tenant: null, liveSince: null });
+      });
+    });
+
+    it('hgetWithMarker reads a field and a marker together', async () => {
+      const tag = freshTag();
+      const h = key(tag, 'n');
+      const m = key(tag, 'm');
+      expect(await store.hgetWithMarker(h, '+15555550100', m)).toEqual({ value: null, marker: null });
+      await store.casFields([{ key: h, field: '+15555550100', value: 'A1|x' }]);
+      await store.set(m, 'id:tok');
+      expect(await store.hgetWithMarker(h, '+15555550100', m)).toEqual({ value: 'A1|x', marker: 'id:tok' });
+    });
+
+    describe('strings', () => {
+      it('set only-if-absent does not overwrite, and expiries are honoured', async () => {
+        const k = key(freshTag(), 'lock');
+        expect(await store.set(k, 'one', { onlyIfAbsent: true, ttlMs: 150 })).toBe(true);
+        expect(await store.set(k, 'two', { onlyIfAbsent: true })).toBe(false);
+        expect(await store.get(k)).toBe('one');
+        await sleep(300);
+        expect(await store.get(k)).toBeNull();
+        expect(await store.set(k, 'three', { onlyIfAbsent: true })).toBe(true);
+      });
+
+      it('only-if-absent also sees a key of another type', async () => {
+        const k = key(freshTag(), 'hash');
+        await store.casFields([{ key: k, field: 'f', value: 'A1' }]);
+        expect(await store.set(k, 'x', { onlyIfAbsent: true })).toBe(false);
+      });
+
+      it('delIfEquals deletes only the holder\'s value; del deletes any key', async () => {
+        const tag = freshTag();
+        const k = key(tag, 'lock');
+        await store.set(k, 'mine');
+        await store.delIfEquals(k, 'theirs');
+        expect(await store.get(k)).toBe('mine');
+        await store.delIfEquals(k, 'mine');
+        expect(await store.get(k)).toBeNull();
+        const h = key(tag, 'h');
+        await store.casFields([{ key: h, field: 'f', value: 'A1' }]);
+        await store.del(h);
+        expect(await store.hget(h, 'f')).toBeNull();
+      });
+    });
+
+    describe('counters', () => {
+      it('a sliding window counts the events inside it and forgets older ones', async () => {
+        const k = key(freshTag(), 'cf');
+        const t = 5_000_000;
+        expect(await store.slidingWindow(k, t, 1000, true)).toBe(1);
+        expect(await store.slidingWindow(k, t + 10, 1000, true)).toBe(2);
+        expect(await store.slidingWindow(k, t + 500, 1000, false)).toBe(2);
+        expect(await store.slidingWindow(k, t + 1005, 1000, true)).toBe(2); // the first fell out
+        expect(await store.slidingWindow(k, t + 3000, 1000, false)).toBe(0);
+      });
+
+      it('a sliding window keeps its events for the window in real time, whatever the given clock', async () => {
+        // the key's expiry counts from the server's clock (PEXPIRE), not from nowMs
+        const k = key(freshTag(), 'cf');
+        expect(await store.slidingWindow(k, 1000, 60_000, true)).toBe(1);
+        expect(await store.slidingWindow(k, 1001, 60_000, true)).toBe(2);
+      });
+
+      it('a sliding window expires after a quiet window', async () => {
+        const k = key(freshTag(), 'cf');
+        await store.slidingWindow(k, Date.now(), 150, true);
+        await sleep(300);
+        expect(await store.slidingWindow(k, 0, 10_000_000, false)).toBe(0);
+      });
+
+      it('a fixed window counts up and starts again after its expiry', async () => {
+        const k = key(freshTag(), 'rl');
+        expect(await store.incrWithExpiry(k, 200)).toBe(1);
+        expect(await store.incrWithExpiry(k, 200)).toBe(2);
+        expect(await store.incrWithExpiry(k, 200)).toBe(3);
+        await sleep(350);
+        expect(await store.incrWithExpiry(k, 200)).toBe(1);
+      });
+    });
+
+    it('delivers published messages to the channel\'s subscribers only', async () => {
+      const channel = key(freshTag(), 'chan');
+      const other = key(freshTag(), 'other');
+      const got: string[] = [];
+      const gotOther: string[] = [];
+      await store.subscribe(channel, (m) => got.push(m));
+      await store.subscribe(other, (m) => gotOther.push(m));
+      await store.publish(channel, 'hello');
+      for (let i = 0; i < 50 && got.length === 0; i++) await sleep(20);
+      expect(got).toEqual(['hello']);
+      expect(gotOther).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,173 @@
+// The OpenAPI document: every admin route is in it, its refs resolve, and the API's real
+// answers have the documented shapes and statuses.
+import { Router } from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import supertest from 'supertest';
+import { z } from 'zod';
+import { documented } from '../../src/admin/openapi/document.js';
+import * as shapes from '../../src/admin/openapi/shapes.js';
+import { createHarness, expectStatus, freshEmail, provision, type Harness } from '../support/harness.js';
+
+type Doc = { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown>; 'x-undocumented'?: boolean; parameters?: { name: string; in: string }[] }>>; components: { schemas: Record<string, unknown> } };
+
+let h: Harness;
+let doc: Doc;
+beforeAll(async () => {
+  h = await createHarness();
+  const res = await supertest(h.app).get('/openapi.json');
+  expect(res.status).toBe(200);
+  doc = res.body;
+});
+afterAll(async () => {
+  await h.close();
+});
+
+/** The documented operation for a concrete call, e.g. ('post', '/api/v1/tenants/<uuid>/users'). */
+function operationFor(method: string, url: string) {
+  const path = url.split('?')[0]!;
+  for (const [template, ops] of Object.entries(doc.paths)) {
+    const re = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    if (re.test(path) && ops[method]) return ops[method]!;
+  }
+  throw new Error(`${method.toUpperCase()} ${path} is not in the document`);
+}
+
+describe('GET /openapi.json', () => {
+  it('is OpenAPI 3.1, served without a key, and documents every mounted admin route', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    const listed = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`)).sort();
+    // the contract's routes (meetings and jobs join when their groups are mounted), and /me
+    expect(listed).toEqual(expect.arrayContaining([
+      'DELETE /api/v1/api-keys/{keyId}',
+      'DELETE /api/v1/dial-in-numbers/{number}',
+      'DELETE /api/v1/tenants/{tenantId}/users/{userId}',
+      'GET /api/v1/bridges/{bridgeId}',
+      'GET /api/v1/dial-in-numbers',
+      'GET /api/v1/me',
+      'GET /api/v1/tenants/{tenantId}',
+      'GET /api/v1/tenants/{tenantId}/audit-events',
+      'GET /api/v1/tenants/{tenantId}/users',
+      'GET /api/v1/tenants/{tenantId}/users/{userId}',
+      'PATCH /api/v1/bridges/{bridgeId}',
+      'PATCH /api/v1/tenants/{tenantId}',
+      'POST /api/v1/api-keys',
+      'POST /api/v1/bridges',
+      'POST /api/v1/tenants',
+      'POST /api/v1/tenants/{tenantId}/users',
+      'POST /api/v1/tenants/{tenantId}/users/{userId}/conference-id/reset',
+      'POST /api/v1/tenants/{tenantId}/users/{userId}/conference-info/send',
+      'POST /api/v1/tenants/{tenantId}/users/{userId}/leader-pin/reset',
+      'PUT /api/v1/dial-in-numbers/{number}',
+      'PUT /api/v1/tenants/{tenantId}/users/{userId}/conference-id',
+    ]));
+    // and nothing mounted without its documentation (build-time routes are listed with x-undocumented)
+    for (const ops of Object.values(doc.paths)) for (const op of Object.values(ops)) expect(op['x-undocumented']).toBeUndefined();
+  });
+
+  it('has every $ref resolve to a component, and parameters for every path template', () => {
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(20);
+    for (const ref of refs) {
+      expect(ref).toMatch(/^#\/components\/schemas\//);
+      expect(doc.components.schemas[ref.split('/').pop()!], ref).toBeDefined();
+    }
+    for (const [template, ops] of Object.entries(doc.paths)) {
+      const names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      for (const op of Object.values(ops)) expect(op.parameters?.filter((p) => p.in === 'path').map((p) => p.name) ?? []).toEqual(names);
+    }
+  });
+
+  it('takes request bodies from the validating schemas (defaults, strictness, patterns)', () => {
+    const body = (doc.paths['/api/v1/tenants/{tenantId}/users/{userId}/conference-id']!.put as unknown as { requestBody: { content: { 'application/json': { schema: Record<string, unknown> } } } })
+      .requestBody.content['application/json'].schema;
+    expect(body).toMatchObject({ type: 'object', additionalProperties: false, required: ['conferenceId'], properties: { conferenceId: { pattern: '^[1-9][0-9]{6}$' } } });
+  });
+});
+
+describe('the API answers as documented', () => {
+  /** Calls the API, checks the status is documented for the operation, and parses the body with the shape. */
+  async function call(method: 'get' | 'post' | 'put' | 'patch' | 'del', url: string, body: unknown, status: number, shape?: z.ZodType) {
+    const res = await (method === 'get' || method === 'del' ? h.api[method](url) : h.api[method](url, body));
+    expect(res.status, res.text).toBe(status);
+    const op = operationFor(method === 'del' ? 'delete' : method, url);
+    expect(Object.keys(op.responses), `${method} ${url}`).toContain(String(status));
+    if (shape) shape.parse(res.body);
+    return res.body;
+  }
+
+  it('for bridges, numbers, tenants, users, IDs, PINs, keys and the audit trail', async () => {
+    const p = await provision(h);
+    const u = p.users[0]!;
+    const userUrl = `/api/v1/tenants/${p.tenant.id}/users/${u.id}`;
+    await call('get', `/api/v1/bridges/${p.bridge.id}`, undefined, 200, shapes.Bridge);
+    await call('get', `/api/v1/dial-in-numbers?bridgeId=${p.bridge.id}`, undefined, 200, shapes.list(shapes.DialInNumber));
+    await call('get', `/api/v1/tenants/${p.tenant.id}`, undefined, 200, shapes.Tenant);
+    await call('post', `/api/v1/tenants/${p.tenant.id}/users`, { email: freshEmail(), displayName: 'Doc', sendEmail: false }, 201, shapes.EnabledUser);
+    await call('get', `/api/v1/tenants/${p.tenant.id}/users?limit=1`, undefined, 200, shapes.page(shapes.User));
+    await call('get', userUrl, undefined, 200, shapes.User);
+    await call('post', `${userUrl}/conference-id/reset`, { sendEmail: false }, 200, shapes.ConferenceIdChange);
+    await call('post', `${userUrl}/leader-pin/reset`, { sendEmail: false }, 200, shapes.LeaderPinReset);
+    await call('post', `${userUrl}/conference-info/send`, {}, 202, shapes.EmailQueued);
+    const key = await call('post', '/api/v1/api-keys', { name: 'doc key', tenantId: p.tenant.id }, 201, shapes.ApiKeyCreated);
+    await call('get', '/api/v1/me', undefined, 200, shapes.Me);
+    await call('get', `/api/v1/tenants/${p.tenant.id}/audit-events?limit=5`, undefined, 200, shapes.page(shapes.AuditEvent));
+    await call('del', `/api/v1/api-keys/${key.id}`, undefined, 204);
+    await call('del', userUrl, undefined, 204);
+  });
+
+  it('for refusals: problem+json with a documented status', async () => {
+    const p = await provision(h);
+    const userUrl = `/api/v1/tenants/${p.tenant.id}/users/${p.users[0]!.id}`;
+    await call('put', `${userUrl}/conference-id`, { conferenceId: '0123' }, 422, shapes.Problem);
+    await call('get', `/api/v1/tenants/${p.tenant.id}/users/00000000-0000-4000-8000-000000000000`, undefined, 404, shapes.Problem);
+    await call('del', `/api/v1/dial-in-numbers/${encodeURIComponent(p.number)}`, undefined, 409, shapes.Problem);
+    const anon = await supertest(h.app).get('/api/v1/me');
+    expect(anon.status).toBe(401);
+    expect(Object.keys(operationFor('get', '/api/v1/me').responses)).toContain('401');
+    shapes.Problem.parse(anon.body);
+  });
+});
+
+describe('route groups document themselves', () => {
+  it('with documented(); the contract\'s meeting and job routes are known; anything else is flagged', async () => {
+    const meetings = (_s: unknown) => {
+      const r = Router();
+      r.get('/tenants/:t/users/:u/meetings/:m', (_req, res) => res.json({}));
+      return r;
+    };
+    const widgets = documented([{
+      method: 'get', path: '/widgets/:widgetId', tag: 'Widgets', access: 'tenant', summary: 'Read a widget',
+      responses: { 200: { description: 'The widget', schema: z.strictObject({ id: z.string() }) } },
+    }], () => {
+      const r = Router();
+      r.get('/widgets/:widgetId', (_req, res) => res.json({ id: 'w' }));
+      r.post('/gadgets', (_req, res) => res.json({}));
+      return r;
+    });
+    const h2 = await createHarness({ adminRoutes: [meetings, widgets] });
+    try {
+      const d = (await supertest(h2.app).get('/openapi.json')).body as Doc;
+      expect(d.paths['/api/v1/widgets/{widgetId}']!.get).toMatchObject({ summary: 'Read a widget', tags: ['Widgets'] });
+      expect(d.paths['/api/v1/tenants/{tenantId}/users/{userId}/meetings/{meetingId}']!.get).toMatchObject({ summary: 'Read a meeting' });
+      expect(d.paths['/api/v1/gadgets']!.post).toMatchObject({ 'x-undocumented': true });
+      expect(d.paths['/api/v1/jobs/{jobId}']).toBeUndefined(); // not mounted, not listed
+    } finally {
+      await h2.close();
+    }
+  });
+});
+
+describe('GET /docs', () => {
+  it('renders the document as a page with no script, under a strict policy', async () => {
+    const res = await supertest(h.app).get('/docs');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    const csp = res.headers['content-security-policy'];
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).not.toMatch(/unsafe-inline|script-src/);
+    expect(res.text).not.toMatch(/<script/i);
+    for (const path of Object.keys(doc.paths)) expect(res.text).toContain(path);
+    expect(res.text).toContain('Reset a user&#39;s conference ID');
+    expect(res.text).toContain('id="schema-User"');
+  });
+});
