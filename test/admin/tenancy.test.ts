@@ -29,29 +29,41 @@ async function call(route: Route, key: string | undefined) {
   return route.method === 'get' || route.method === 'del' ? c[route.method](path) : c[route.method](path, body);
 }
 
-describe.each(adminRoutes(() => ({ h, fixture: mine })))('$method $name', (route) => {
+/** What the contract answers `route` for each kind of key. */
+function expected(route: Route) {
   const write = route.method !== 'get';
+  const forTenantKey = route.scope === 'platform' ? 403 : route.ok;
+  return {
+    readOnly: write || route.scope === 'platform' ? 403 : route.ok,
+    other: route.scope === 'platform' ? 403 : route.scope === 'any' ? route.ok : 404,
+    own: forTenantKey,
+    platform: route.ok,
+  };
+}
+
+describe.each(adminRoutes(() => ({ h, fixture: mine })))('$method $name', (route) => {
+  const want = expected(route);
 
   it('without a key or with a revoked key: 401', async () => {
     expect((await call(route, undefined)).status).toBe(401);
     expect((await call(route, keys.revoked)).status).toBe(401);
   });
 
-  it(`with a read-only key of the tenant: ${write ? '403' : route.scope === 'platform' ? '403' : route.ok}`, async () => {
-    expect((await call(route, keys.readOnly)).status).toBe(write || route.scope === 'platform' ? 403 : route.ok);
+  it(`with a read-only key of the tenant: ${want.readOnly}`, async () => {
+    expect((await call(route, keys.readOnly)).status).toBe(want.readOnly);
   });
 
-  it(`with another tenant's key: ${route.scope === 'platform' ? '403' : '404'}`, async () => {
-    expect((await call(route, keys.other)).status).toBe(route.scope === 'platform' ? 403 : 404);
+  it(`with another tenant's key: ${want.other}`, async () => {
+    expect((await call(route, keys.other)).status).toBe(want.other);
   });
 
-  it(`with the tenant's own key: ${route.scope === 'platform' ? '403' : route.ok}`, async () => {
+  it(`with the tenant's own key: ${want.own}`, async () => {
     const r = await call(route, keys.own);
-    expect(r.status, r.text).toBe(route.scope === 'platform' ? 403 : route.ok);
+    expect(r.status, r.text).toBe(want.own);
   });
 
-  it(`with a platform key: ${route.ok}`, async () => {
+  it(`with a platform key: ${want.platform}`, async () => {
     const r = await call(route, keys.platform);
-    expect(r.status, r.text).toBe(route.ok);
+    expect(r.status, r.text).toBe(want.platform);
   });
 });

@@ -127,6 +127,18 @@ export function cacheStoreBehaviour(name: string, open: () => Promise<CacheStore
       expect(await store.hgetWithMarker(h, '+15555550100', m)).toEqual({ value: 'A1|x', marker: 'id:tok' });
     });
 
+    it('hashFields lists every field of a hash, in batches', async () => {
+      const h = key(freshTag(), 'p');
+      const fields = Array.from({ length: 2500 }, (_, i) => `f${i}`);
+      for (let i = 0; i < fields.length; i += 500) await store.casFields(fields.slice(i, i + 500).map((f) => ({ key: h, field: f, value: 'A1|x' })));
+      const seen: string[] = [];
+      for await (const batch of store.hashFields(h)) seen.push(...batch);
+      expect(new Set(seen)).toEqual(new Set(fields));
+      const none: string[] = [];
+      for await (const batch of store.hashFields(key(freshTag(), 'empty'))) none.push(...batch);
+      expect(none).toEqual([]);
+    });
+
     describe('strings', () => {
       it('set only-if-absent does not overwrite, and expiries are honoured', async () => {
         const k = key(freshTag(), 'lock');

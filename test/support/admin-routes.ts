@@ -2,7 +2,8 @@
 // Each target is built afresh per call, since some calls change state.
 import { expectStatus, freshEmail, freshNumber, type Harness, type Provisioned } from './harness.js';
 
-export type Scope = 'platform' | 'tenant';
+/** platform: platform keys only; tenant: keys of the tenant in the path; any: every valid key. */
+export type Scope = 'platform' | 'tenant' | 'any';
 export interface Route {
   name: string;
   scope: Scope;
@@ -38,6 +39,7 @@ export function adminRoutes(ctx: () => { h: Harness; fixture: Provisioned }): Ro
     { name: 'create tenant', scope: 'platform', method: 'post', target: () => ({ path: '/api/v1/tenants', body: { name: 'x' } }), ok: 201 },
     { name: 'get tenant', scope: 'tenant', method: 'get', target: () => ({ path: `/api/v1/tenants/${t()}` }), ok: 200 },
     { name: 'patch tenant', scope: 'tenant', method: 'patch', target: () => ({ path: `/api/v1/tenants/${t()}`, body: { name: 'renamed' } }), ok: 200 },
+    { name: 'who am I', scope: 'any', method: 'get', target: () => ({ path: '/api/v1/me' }), ok: 200 },
     { name: 'create API key', scope: 'platform', method: 'post', target: () => ({ path: '/api/v1/api-keys', body: { name: 'k' } }), ok: 201 },
     {
       name: 'revoke API key', scope: 'platform', method: 'del', ok: 204,
