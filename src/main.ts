@@ -5,6 +5,10 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logging.js';
 import { migrate } from './store/migrate.js';
 import { buildServices, connectCache } from './wiring.js';
+import { meetingRoutes } from './admin/routes/meetings.js';
+import { jobRoutes } from './admin/routes/jobs.js';
+import { outboxRoutes } from './admin/routes/outbox.js';
+import { buildOutboxWorker } from './outbox/build-worker.js';
 
 async function resolveDatabaseUrl(config: Config, log: Logger): Promise<{ url: string; close?: () => Promise<void> }> {
   if (config.databaseUrl) return { url: config.databaseUrl };
@@ -31,7 +35,10 @@ async function main(): Promise<void> {
   if (applied.length) log.info({ applied }, 'migrations applied');
   const cache = await connectCache(config, log);
   const services = buildServices(config, log, database.url, cache);
-  const app = createApp(services);
+  const app = createApp(services, { adminRoutes: [meetingRoutes, jobRoutes, outboxRoutes] });
+  // The outbox worker runs here unless RUN_WORKER=false (then `npm run worker` runs it alone).
+  const outbox = config.runWorker ? buildOutboxWorker(services) : null;
+  outbox?.worker.start();
 
   const server: Server = app.listen(config.port, () => {
     log.info({ port: config.port, publicBaseUrl: config.publicBaseUrl }, 'listening');
@@ -53,6 +60,7 @@ async function main(): Promise<void> {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    await outbox?.stop(); // finishes the message in hand
     await services.directory.trust.settle();
     await Promise.allSettled([services.db.close(), cache.close()]);
     await database.close?.();

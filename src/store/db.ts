@@ -14,6 +14,7 @@ type Hook = () => Promise<void> | void;
 /** A transaction in progress: queries, plus hooks around COMMIT. */
 export class Tx implements Sql {
   readonly #client: pg.PoolClient;
+  #savepoints = 0;
   readonly beforeCommitHooks: Hook[] = [];
   readonly afterCommitHooks: Hook[] = [];
 
@@ -23,6 +24,26 @@ export class Tx implements Sql {
 
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
     return this.#client.query<R>(text, values);
+  }
+
+  /**
+   * Runs `work` inside a SAVEPOINT on the same connection: a throw undoes only its statements
+   * and drops the hooks it registered (a unit of a bulk job that fails must not reach the cache).
+   */
+  async savepoint<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const inner = new Tx(this.#client);
+    const name = `unit_${++this.#savepoints}`;
+    await this.#client.query(`SAVEPOINT ${name}`);
+    try {
+      const result = await work(inner);
+      await this.#client.query(`RELEASE SAVEPOINT ${name}`);
+      this.beforeCommitHooks.push(...inner.beforeCommitHooks);
+      this.afterCommitHooks.push(...inner.afterCommitHooks);
+      return result;
+    } catch (err) {
+      await this.#client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      throw err;
+    }
   }
 
   /** Runs after every statement, before COMMIT; a throw rolls the whole change back. */
