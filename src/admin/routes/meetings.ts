@@ -12,6 +12,11 @@ import { invitationOf, presentMeeting } from '../../meetings/view.js';
 import { principalOf, tenantInReach } from '../access.js';
 
 const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2025-03-01T09:00:00Z' }).transform((v) => new Date(v));
+/** Attendees once each, compared without case, in the order given. */
+function firstOfEach(list: string[]): string[] {
+  const seen = new Set<string>();
+  return list.filter((a) => !seen.has(a.toLowerCase()) && seen.add(a.toLowerCase()));
+}
 const noControls = (v: string) => !/[\u0000-\u001f\u007f]/.test(v);
 
 export const scheduleMeetingBody = z.strictObject({
@@ -19,8 +24,10 @@ export const scheduleMeetingBody = z.strictObject({
   startsAt: instant,
   endsAt: instant.optional(),
   attendees: z.array(z.email('must be an email address').max(320)).max(250, 'at most 250 attendees').default([])
-    .transform((list) => [...new Map(list.map((a) => [a.toLowerCase(), a])).values()]),
-}).refine((b) => !b.endsAt || b.endsAt.getTime() >= b.startsAt.getTime(), { path: ['endsAt'], message: 'must not be before startsAt' });
+    .transform(firstOfEach),
+}).refine((b) => !(b.endsAt instanceof Date && b.startsAt instanceof Date) || b.endsAt.getTime() >= b.startsAt.getTime(), {
+  path: ['endsAt'], message: 'must not be before startsAt',
+});
 
 const target = (req: Request, res: Response) => ({ tenantId: tenantInReach(req, res), userId: uuidParam(req.params.userId, 'user') });
 
