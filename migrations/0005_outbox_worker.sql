@@ -8,8 +8,11 @@ ALTER TABLE outbox
   ADD COLUMN claim_token uuid,
   ADD COLUMN claimed_by  text,
   ADD COLUMN sent_at     timestamptz;
+-- each worker lane claims one kind, oldest due first: a backlog of one kind must not slow the others
+CREATE INDEX outbox_due_by_kind ON outbox (kind, next_attempt_at) WHERE status = 'pending';
+DROP INDEX outbox_due; -- replaced by the one above
 -- what operators look at: messages given up on, newest first
-CREATE INDEX outbox_settled_problems ON outbox (status, done_at DESC) WHERE status IN ('dead', 'undeliverable');
+CREATE INDEX outbox_settled_problems ON outbox (status, id DESC) WHERE status IN ('dead', 'undeliverable');
 -- a secret may only be held while the message is pending (invariant 8)
 ALTER TABLE outbox ADD CONSTRAINT outbox_secret_only_while_pending CHECK (secret IS NULL OR status = 'pending');
 

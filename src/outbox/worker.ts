@@ -34,9 +34,9 @@ export interface MessageHandler {
   onGiveUp?(message: ClaimedMessage, reason: string): Promise<void>;
 }
 
+/** Loops that claim one kind of message; each kind has its own, so a backlog stays in its lane. */
 export interface Lane {
-  name: string;
-  kinds: string[];
+  kind: string;
   concurrency: number;
   leaseMs: number;
 }
@@ -50,8 +50,9 @@ export interface WorkerOptions {
 }
 
 export const DEFAULT_LANES: Lane[] = [
-  { name: 'mail', kinds: ['email', 'meeting_invitation'], concurrency: 2, leaseMs: 5 * 60_000 },
-  { name: 'jobs', kinds: ['job'], concurrency: 2, leaseMs: 2 * 60_000 },
+  { kind: 'email', concurrency: 2, leaseMs: 5 * 60_000 },
+  { kind: 'meeting_invitation', concurrency: 2, leaseMs: 5 * 60_000 },
+  { kind: 'job', concurrency: 2, leaseMs: 2 * 60_000 },
 ];
 
 export class OutboxWorker {
@@ -82,12 +83,11 @@ export class OutboxWorker {
   start(): void {
     if (this.#loops.length) return;
     for (const lane of this.#lanes) {
-      const kinds = lane.kinds.filter((k) => this.#handlers.has(k));
-      if (!kinds.length) continue;
-      for (let k = 0; k < lane.concurrency; k++) this.#loops.push(this.#laneLoop({ ...lane, kinds }));
+      if (!this.#handlers.has(lane.kind)) continue;
+      for (let k = 0; k < lane.concurrency; k++) this.#loops.push(this.#laneLoop(lane));
     }
     for (const task of this.#periodic) this.#loops.push(this.#periodicLoop(task));
-    this.#log.info({ lanes: this.#lanes.map((l) => l.name) }, 'outbox worker started');
+    this.#log.info({ lanes: this.#lanes.map((l) => l.kind) }, 'outbox worker started');
   }
 
   /** Stops claiming; resolves once every message in hand is finished (jobs stop after their unit batch). */
@@ -101,7 +101,7 @@ export class OutboxWorker {
 
   /** Claims and handles what is due now, once, in this lane; how many messages it handled. */
   async runOnce(lane: Lane): Promise<number> {
-    const claimed = await claimDue(this.s.db, { kinds: lane.kinds, limit: 1, leaseMs: lane.leaseMs, worker: this.id });
+    const claimed = await claimDue(this.s.db, { kind: lane.kind, limit: 1, leaseMs: lane.leaseMs, worker: this.id });
     for (const m of claimed) await this.#handle(m, lane);
     return claimed.length;
   }
@@ -112,7 +112,7 @@ export class OutboxWorker {
       try {
         handled = await this.runOnce(lane);
       } catch (err) {
-        this.#log.warn({ err: (err as Error).message, lane: lane.name }, 'outbox claim failed; retrying shortly');
+        this.#log.warn({ err: (err as Error).message, lane: lane.kind }, 'outbox claim failed; retrying shortly');
       }
       if (!handled) await this.#sleep(this.#idlePollMs);
     }

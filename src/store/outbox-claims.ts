@@ -17,14 +17,14 @@ export interface ClaimedMessage {
 export type FinalStatus = 'sent' | 'dead' | 'undeliverable';
 
 /**
- * Claims up to `limit` due rows of `kinds`: FOR UPDATE SKIP LOCKED, so concurrent workers take
- * disjoint rows; the lease (next_attempt_at) hides a row from others until it runs out.
+ * Claims up to `limit` due rows of `kind`, oldest first: FOR UPDATE SKIP LOCKED, so concurrent
+ * workers take disjoint rows; the lease (next_attempt_at) hides a row from others until it runs out.
  */
-export async function claimDue(sql: Sql, o: { kinds: string[]; limit: number; leaseMs: number; worker: string }): Promise<ClaimedMessage[]> {
+export async function claimDue(sql: Sql, o: { kind: string; limit: number; leaseMs: number; worker: string }): Promise<ClaimedMessage[]> {
   const { rows } = await sql.query<ClaimedMessage>(
     `WITH due AS (
        SELECT id FROM outbox
-        WHERE status = 'pending' AND next_attempt_at <= now() AND kind = ANY($1::text[])
+        WHERE status = 'pending' AND kind = $1 AND next_attempt_at <= now()
         ORDER BY next_attempt_at
         LIMIT $2
         FOR UPDATE SKIP LOCKED)
@@ -32,7 +32,7 @@ export async function claimDue(sql: Sql, o: { kinds: string[]; limit: number; le
             next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
        FROM due WHERE o.id = due.id
      RETURNING o.id, o.kind, o.tenant_id, o.payload, o.secret, o.attempts, o.created_at, o.claim_token`,
-    [o.kinds, o.limit, o.leaseMs, o.worker],
+    [o.kind, o.limit, o.leaseMs, o.worker],
   );
   return rows;
 }

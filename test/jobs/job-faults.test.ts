@@ -45,7 +45,7 @@ function startWorker() {
   const w = buildOutboxWorker(h.services, {
     mailer: null, idlePollMs: 30, sweepEveryMs: 3_600_000,
     backoff: { firstDelayMs: 100, maxDelayMs: 400, giveUpAfterMs: 120_000 },
-    lanes: [{ name: 'jobs', kinds: ['job'], concurrency: 1, leaseMs: 2000 }],
+    lanes: [{ kind: 'job', concurrency: 1, leaseMs: 2000 }],
     jobs: { batchSize: 3, parallelism: 1 },
   });
   w.worker.start();
@@ -85,7 +85,7 @@ describe('jobs under faults', () => {
   it('a job held by a worker that died is taken over once its lease runs out', async () => {
     const { tenant, bridge } = await provision(h, { users: 5 });
     const { jobId } = await expectStatus(h.api.post(`/api/v1/tenants/${tenant.id}/conference-id-resets`, { all: true, sendEmail: false }), 202);
-    const held = await claimDue(h.services.db, { kinds: ['job'], limit: 10, leaseMs: 1500, worker: 'died' });
+    const held = await claimDue(h.services.db, { kind: 'job', limit: 10, leaseMs: 1500, worker: 'died' });
     expect(held.some((m) => m.payload.jobId === jobId)).toBe(true);
     startWorker();
     await sleep(700);

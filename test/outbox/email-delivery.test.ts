@@ -135,7 +135,7 @@ describe('email delivery', () => {
     const { tenant, users: [u] } = await provision(h);
     await expectStatus(h.api.post(`${userPath(tenant, u!)}/conference-info/send`, {}), 202);
     // a worker claims the row with a short lease and then "crashes" (never settles it)
-    const [claimed] = await claimDue(h.services.db, { kinds: ['email'], limit: 10, leaseMs: 800, worker: 'crashed' }).then((rows) => rows.filter((r) => r.payload.userId === u!.id));
+    const [claimed] = await claimDue(h.services.db, { kind: 'email', limit: 10, leaseMs: 800, worker: 'crashed' }).then((rows) => rows.filter((r) => r.payload.userId === u!.id));
     expect(claimed).toBeDefined();
     startWorker();
     await sleep(300);
