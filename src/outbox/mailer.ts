@@ -25,11 +25,13 @@ export class SmtpMailer implements Mailer {
   constructor(smtpUrl: string, private readonly from: string, timeouts = { connectionMs: 10_000, greetingMs: 10_000, socketMs: 30_000 }) {
     // One connection per message: a broken pooled connection cannot swallow a message, and the
     // timeouts bound one attempt well inside the worker's lease.
-    this.#transport = nodemailer.createTransport(smtpUrl, {
+    // (the second argument of createTransport holds message defaults, so options go with the url)
+    this.#transport = nodemailer.createTransport({
+      url: smtpUrl,
       connectionTimeout: timeouts.connectionMs,
       greetingTimeout: timeouts.greetingMs,
       socketTimeout: timeouts.socketMs,
-    } as never);
+    } as Parameters<typeof nodemailer.createTransport>[0]);
   }
 
   async send(mail: OutgoingMail): Promise<void> {

@@ -60,6 +60,8 @@ describe('meetings in a static tenant', () => {
     const mail = await smtp.waitFor(guest);
     expect(smtp.to(guest)).toHaveLength(1); // the address given twice is invited once
     expect(mail.raw).toMatch(/Content-Type: text\/calendar; charset=utf-8; method=REQUEST/i);
+    expect(mail.raw).toMatch(/Content-Type: application\/ics; name=invitation-\d{8}T\d{6}Z\.ics/i);
+    expect(mail.raw).toMatch(/Content-Disposition: attachment/i);
     expect(mail.text).toContain(`UID:${m.id}@attendant.example.com`);
     expect(mail.text).toContain('SEQUENCE:0');
     expect(mail.text).toContain(u!.conferenceId!);

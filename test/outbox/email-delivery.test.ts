@@ -5,7 +5,8 @@ import { jobRoutes } from '../../src/admin/routes/jobs.js';
 import { meetingRoutes } from '../../src/admin/routes/meetings.js';
 import { outboxRoutes } from '../../src/admin/routes/outbox.js';
 import { buildOutboxWorker, type BuildWorkerOptions } from '../../src/outbox/build-worker.js';
-import { SmtpMailer } from '../../src/outbox/mailer.js';
+import net from 'node:net';
+import { isPermanent, SmtpMailer } from '../../src/outbox/mailer.js';
 import { claimDue, settle } from '../../src/store/outbox-claims.js';
 import { createHarness, expectStatus, freshEmail, provision, type Harness } from '../support/harness.js';
 import { eventually, privateDatabase, sleep } from '../support/private-db.js';
@@ -208,5 +209,19 @@ describe('email delivery', () => {
     // nothing is left claimed-but-unfinished: each row is either sent or untouched
     for (const r of rows) expect(r.status === 'sent' || (r.status === 'pending' && r.attempts === 0)).toBe(true);
     for (const u of users) if ((await outboxRows(u.id))[0]!.status === 'sent') expect(smtp.to(u.email)).toHaveLength(1);
+  });
+
+  it('bounds an attempt against a server that accepts and then says nothing', async () => {
+    const silent = net.createServer(() => { /* never greets */ });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const port = (silent.address() as net.AddressInfo).port;
+    const mailer = new SmtpMailer(`smtp://127.0.0.1:${port}`, 'a@example.com', { connectionMs: 500, greetingMs: 500, socketMs: 1000 });
+    const started = Date.now();
+    const err = await mailer.send({ messageId: '<x@example.com>', to: 'b@example.com', subject: 's', text: 't', html: '<p>t</p>' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(isPermanent(err)).toBe(false); // retried later, not given up
+    expect(Date.now() - started).toBeLessThan(3000);
+    mailer.close();
+    silent.close();
   });
 });
