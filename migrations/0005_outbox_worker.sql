@@ -13,6 +13,8 @@ CREATE INDEX outbox_due_by_kind ON outbox (kind, next_attempt_at) WHERE status =
 DROP INDEX outbox_due; -- replaced by the one above
 -- what operators look at: messages given up on, newest first
 CREATE INDEX outbox_settled_problems ON outbox (status, id DESC) WHERE status IN ('dead', 'undeliverable');
+-- the pruner deletes settled rows past their retention (see outbox/build-worker.ts)
+CREATE INDEX outbox_settled_at ON outbox (done_at) WHERE status <> 'pending';
 -- a secret may only be held while the message is pending (invariant 8)
 ALTER TABLE outbox ADD CONSTRAINT outbox_secret_only_while_pending CHECK (secret IS NULL OR status = 'pending');
 

@@ -9,6 +9,7 @@ import { bulkResetUnits } from '../jobs/bulk-reset.js';
 import { defaultNumberMoveUnits } from '../jobs/default-number-move.js';
 import { jobHandler, type JobRunnerOptions } from '../jobs/runner.js';
 import { JOB_KIND } from '../store/jobs.js';
+import { pruneSettled } from '../store/outbox-claims.js';
 import { userEmailHandler } from './email/handler.js';
 import { SmtpMailer, type Mailer } from './mailer.js';
 import { OutboxWorker, type WorkerOptions } from './worker.js';
@@ -34,7 +35,11 @@ export function buildOutboxWorker(s: Services, options: BuildWorkerOptions = {})
     } as never, options.jobs),
   }, {
     ...options,
-    periodic: options.periodic ?? [{ name: 'expired-id-sweeper', everyMs: options.sweepEveryMs ?? 60_000, run: () => sweepExpiredIds(s).then(() => undefined) }],
+    periodic: options.periodic ?? [
+      { name: 'expired-id-sweeper', everyMs: options.sweepEveryMs ?? 60_000, run: () => sweepExpiredIds(s).then(() => undefined) },
+      // settled messages hold addresses and names: keep them no longer than operators need them
+      { name: 'outbox-pruner', everyMs: options.sweepEveryMs ?? 60_000, run: () => pruneSettled(s.db, { sentDays: 30, problemDays: 90, limit: 5000 }).then(() => undefined) },
+    ],
   });
   return {
     worker,

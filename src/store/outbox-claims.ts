@@ -118,3 +118,20 @@ export async function requeue(sql: Sql, id: string): Promise<boolean> {
   );
   return (rowCount ?? 0) > 0;
 }
+
+/**
+ * Deletes settled rows past their retention (sent: `sentDays`; dead and undeliverable, which
+ * operators may still look at: `problemDays`), at most `limit` per call.
+ */
+export async function pruneSettled(sql: Sql, o: { sentDays: number; problemDays: number; limit: number }): Promise<number> {
+  const { rowCount } = await sql.query(
+    `DELETE FROM outbox WHERE id IN (
+       SELECT id FROM outbox
+        WHERE status <> 'pending' AND done_at < now() - make_interval(days => least($1::int, $2::int))
+          AND (status = 'sent' AND done_at < now() - make_interval(days => $1)
+               OR status <> 'sent' AND done_at < now() - make_interval(days => $2))
+        LIMIT $3)`,
+    [o.sentDays, o.problemDays, o.limit],
+  );
+  return rowCount ?? 0;
+}

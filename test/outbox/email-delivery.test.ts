@@ -7,7 +7,7 @@ import { outboxRoutes } from '../../src/admin/routes/outbox.js';
 import { buildOutboxWorker, type BuildWorkerOptions } from '../../src/outbox/build-worker.js';
 import net from 'node:net';
 import { isPermanent, SmtpMailer } from '../../src/outbox/mailer.js';
-import { claimDue, settle } from '../../src/store/outbox-claims.js';
+import { claimDue, pruneSettled, settle } from '../../src/store/outbox-claims.js';
 import { createHarness, expectStatus, freshEmail, provision, type Harness } from '../support/harness.js';
 import { eventually, privateDatabase, sleep } from '../support/private-db.js';
 import { hasWhole, TestSmtp } from '../support/smtp.js';
@@ -223,5 +223,19 @@ describe('email delivery', () => {
     expect(Date.now() - started).toBeLessThan(3000);
     mailer.close();
     silent.close();
+  });
+
+  it('prunes settled messages past their retention, keeping problems longer than sent mail', async () => {
+    const { rows } = await h.services.db.query<{ id: string; label: string }>(
+      `INSERT INTO outbox (kind, payload, status, done_at) VALUES
+         ('email', '{"label":"old sent"}', 'sent', now() - interval '31 days'),
+         ('email', '{"label":"recent sent"}', 'sent', now() - interval '2 days'),
+         ('email', '{"label":"old dead"}', 'dead', now() - interval '31 days'),
+         ('email', '{"label":"ancient dead"}', 'dead', now() - interval '91 days')
+       RETURNING id, payload->>'label' AS label`);
+    expect(await pruneSettled(h.services.db, { sentDays: 30, problemDays: 90, limit: 1000 })).toBeGreaterThanOrEqual(2);
+    const { rows: left } = await h.services.db.query<{ id: string }>('SELECT id FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+    const kept = rows.filter((r) => left.some((l) => l.id === r.id)).map((r) => r.label);
+    expect(kept).toEqual(['recent sent', 'old dead']);
   });
 });
