@@ -2,7 +2,6 @@
 // that has not ended is moved to the new details, its invitation sequence goes up and its
 // attendees get the updated invitation. The change enqueues a job in its own transaction;
 // the job's units (one per meeting) run in the outbox worker.
-import type { Services } from '../services.js';
 import type { Tx } from '../store/db.js';
 import { createJob } from '../store/jobs.js';
 import { findMeetingById, upcomingMeetingIds, updateInvitation } from '../store/meetings.js';
@@ -55,7 +54,7 @@ export async function enqueueMeetingMigration(tx: Tx, user: { id: string; tenant
 
 let installed = false;
 /** Registers the migration on every conference-ID change (idempotent). */
-export function installMeetingMigration(_s?: Services): void {
+export function installMeetingMigration(): void {
   if (installed) return;
   installed = true;
   onConferenceIdChanged(async (_services, tx, { user, actor }) => {

@@ -22,7 +22,7 @@ export interface BuildWorkerOptions extends WorkerOptions {
 }
 
 export function buildOutboxWorker(s: Services, options: BuildWorkerOptions = {}): { worker: OutboxWorker; stop(): Promise<void> } {
-  installMeetingMigration(s);
+  installMeetingMigration();
   const mailer = options.mailer !== undefined ? options.mailer : s.config.smtpUrl ? new SmtpMailer(s.config.smtpUrl, s.config.emailFrom) : null;
   if (!mailer) s.log.warn('SMTP_URL is not set: emails are logged and marked undeliverable');
   const worker = new OutboxWorker(s, {

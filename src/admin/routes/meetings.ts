@@ -32,7 +32,7 @@ export const scheduleMeetingBody = z.strictObject({
 const target = (req: Request, res: Response) => ({ tenantId: tenantInReach(req, res), userId: uuidParam(req.params.userId, 'user') });
 
 export function meetingRoutes(s: Services): Router {
-  installMeetingMigration(s);
+  installMeetingMigration();
   const r = Router();
   const base = '/tenants/:tenantId/users/:userId/meetings';
 
