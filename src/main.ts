@@ -8,6 +8,10 @@ import { Lifecycle } from './lifecycle.js';
 import { createLogger, type Logger } from './logging.js';
 import { migrate } from './store/migrate.js';
 import { buildServices, connectCache } from './wiring.js';
+import { meetingRoutes } from './admin/routes/meetings.js';
+import { jobRoutes } from './admin/routes/jobs.js';
+import { outboxRoutes } from './admin/routes/outbox.js';
+import { buildOutboxWorker } from './outbox/build-worker.js';
 
 async function resolveDatabaseUrl(config: Config, log: Logger): Promise<{ url: string; embedded: boolean; close?: () => Promise<void> }> {
   if (config.databaseUrl) return { url: config.databaseUrl, embedded: false };
@@ -43,7 +47,14 @@ async function main(): Promise<void> {
   lifecycle.register('database pool', () => services.db.close());
   lifecycle.register('directory rebuilds', () => services.directory.trust.settle());
   if (config.env !== 'production') await prepareDevelopment(services, log, { embedded: database.embedded });
-  const app = createApp(services);
+  const app = createApp(services, { adminRoutes: [meetingRoutes, jobRoutes, outboxRoutes] });
+  // The outbox worker runs here unless RUN_WORKER=false (then `npm run worker` runs it alone).
+  // Registered last, so it is stopped first: it finishes the message in hand while the pools are open.
+  if (config.runWorker) {
+    const outbox = buildOutboxWorker(services);
+    outbox.worker.start();
+    lifecycle.register('outbox worker', () => outbox.stop());
+  }
 
   const server = createServer();
   const drain = new HttpDrain(server, log); // before the app: it sees every request first

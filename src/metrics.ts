@@ -82,6 +82,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly outboxMessages = new Counter({
+    name: 'attendant_outbox_messages_total',
+    help: 'Outbox messages handled, by kind and outcome (sent, retry, dead, undeliverable)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor({ defaultMetrics = true } = {}) {
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }

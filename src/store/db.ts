@@ -1,5 +1,6 @@
 // PostgreSQL access: a pool, plain parameterised queries, and transactions with hooks that run
 // just before and just after COMMIT (how the directory learns about a change, see commands).
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../logging.js';
 import { mapDatabaseError } from './pg-errors.js';
@@ -14,15 +15,39 @@ type Hook = () => Promise<void> | void;
 /** A transaction in progress: queries, plus hooks around COMMIT. */
 export class Tx implements Sql {
   readonly #client: pg.PoolClient;
+  readonly #prepared: boolean;
+  #savepoints = 0;
   readonly beforeCommitHooks: Hook[] = [];
   readonly afterCommitHooks: Hook[] = [];
 
-  constructor(client: pg.PoolClient) {
+  constructor(client: pg.PoolClient, { prepared = false }: TransactionOptions = {}) {
     this.#client = client;
+    this.#prepared = prepared;
   }
 
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    if (this.#prepared) return this.#client.query<R>({ name: statementName(text), text, values });
     return this.#client.query<R>(text, values);
+  }
+
+  /**
+   * Runs `work` inside a SAVEPOINT on the same connection: a throw undoes only its statements
+   * and drops the hooks it registered (a unit of a bulk job that fails must not reach the cache).
+   */
+  async savepoint<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const inner = new Tx(this.#client, { prepared: this.#prepared });
+    const name = `unit_${++this.#savepoints}`;
+    await this.#client.query(`SAVEPOINT ${name}`);
+    try {
+      const result = await work(inner);
+      await this.#client.query(`RELEASE SAVEPOINT ${name}`);
+      this.beforeCommitHooks.push(...inner.beforeCommitHooks);
+      this.afterCommitHooks.push(...inner.afterCommitHooks);
+      return result;
+    } catch (err) {
+      await this.#client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      throw err;
+    }
   }
 
   /** Runs after every statement, before COMMIT; a throw rolls the whole change back. */
@@ -34,6 +59,24 @@ export class Tx implements Sql {
   afterCommit(hook: Hook): void {
     this.afterCommitHooks.push(hook);
   }
+}
+
+export interface TransactionOptions {
+  /**
+   * Run every statement as a named prepared statement (cached per connection), which saves
+   * PostgreSQL parsing and planning it again: for the many small statements of a bulk job.
+   */
+  prepared?: boolean;
+}
+
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `s_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    if (statementNames.size < 10_000) statementNames.set(text, name);
+  }
+  return name;
 }
 
 export interface DatabaseOptions {
@@ -71,14 +114,14 @@ export class Database implements Sql {
   }
 
   /** Runs `work` in one transaction; maps database errors to contract errors. */
-  async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
     } catch (err) {
       throw mapDatabaseError(err);
     }
-    const tx = new Tx(client);
+    const tx = new Tx(client, options);
     let result: T;
     let broken = false;
     try {

@@ -20,12 +20,17 @@ export interface UserRow {
 
 const VIEW = `
   SELECT u.id, u.tenant_id, t.bridge_id, u.email, u.display_name, u.provider, c.conference_id,
-         u.third_party_conference_id, u.third_party_toll_number, b.default_toll_number, b.default_toll_free_number,
+         u.third_party_conference_id, u.third_party_toll_number,
+         coalesce(ut.number, b.default_toll_number) AS default_toll_number,
+         coalesce(uf.number, b.default_toll_free_number) AS default_toll_free_number,
          u.conference_id_updated_at, u.created_at
     FROM users u
     JOIN tenants t ON t.id = u.tenant_id
     JOIN bridges b ON b.id = t.bridge_id
-    LEFT JOIN conference_ids c ON c.owner_kind = 'user' AND c.owner_id = u.id AND c.state = 'active'`;
+    LEFT JOIN conference_ids c ON c.owner_kind = 'user' AND c.owner_id = u.id AND c.state = 'active'
+    -- a per-user default number counts only while it is on the user's bridge, of its type
+    LEFT JOIN dial_in_numbers ut ON ut.number = u.default_toll_number AND ut.bridge_id = t.bridge_id AND ut.type = 'toll'
+    LEFT JOIN dial_in_numbers uf ON uf.number = u.default_toll_free_number AND uf.bridge_id = t.bridge_id AND uf.type = 'toll_free'`;
 
 export interface NewUser {
   tenantId: string;

@@ -1,0 +1,39 @@
+// Delivers the 'email' outbox kind (notifications.ts): opens the sealed PIN only for the
+// templates that carry one, renders, sends. Without a mailer the message is logged (subject
+// and address, never the body) and marked undeliverable; either way the PIN is then erased.
+import { EMAIL_KIND, type EmailPayload } from '../../conferencing/notifications.js';
+import type { Services } from '../../services.js';
+import type { ClaimedMessage } from '../../store/outbox-claims.js';
+import type { Mailer } from '../mailer.js';
+import { PermanentFailure, type HandlerContext, type MessageHandler, type Outcome } from '../worker.js';
+import { renderUserEmail, TEMPLATES_WITH_PIN } from './templates.js';
+
+/** <outbox-42@example.com>: the same for every attempt of one row. */
+export function messageIdFor(outboxId: string, emailFrom: string): string {
+  const domain = /@([^>\s]+)>?\s*$/.exec(emailFrom)?.[1] ?? 'localhost';
+  return `<outbox-${outboxId}@${domain}>`;
+}
+
+export function userEmailHandler(s: Services, mailer: Mailer | null): MessageHandler {
+  return {
+    async handle(m: ClaimedMessage, ctx: HandlerContext): Promise<Outcome> {
+      const payload = m.payload as unknown as EmailPayload;
+      let pin: string | null = null;
+      if (TEMPLATES_WITH_PIN.has(payload.template) && m.secret) {
+        try {
+          pin = s.secrets.open(m.secret, EMAIL_KIND);
+        } catch {
+          throw new PermanentFailure('the sealed PIN cannot be opened (SECRETS_KEY changed since it was queued)');
+        }
+      }
+      if (payload.template === 'leader_pin_reset' && pin === null) throw new PermanentFailure('the PIN this email must carry is no longer held');
+      const mail = renderUserEmail(payload, pin);
+      if (!mailer) {
+        ctx.log.warn({ to: payload.to, subject: mail.subject, template: payload.template }, 'SMTP_URL is not set: email not sent, marked undeliverable');
+        return { status: 'undeliverable', reason: 'SMTP_URL is not set' };
+      }
+      await mailer.send({ messageId: messageIdFor(m.id, s.config.emailFrom), to: payload.to, ...mail });
+      return { status: 'sent' };
+    },
+  };
+}
