@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logging.js';
 import { migrate } from './store/migrate.js';
+import { voiceRouter } from './voice/router.js';
 import { buildServices, connectCache } from './wiring.js';
 
 async function resolveDatabaseUrl(config: Config, log: Logger): Promise<{ url: string; close?: () => Promise<void> }> {
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   if (applied.length) log.info({ applied }, 'migrations applied');
   const cache = await connectCache(config, log);
   const services = buildServices(config, log, database.url, cache);
-  const app = createApp(services);
+  const app = createApp(services, { routers: [voiceRouter(services)] });
 
   const server: Server = app.listen(config.port, () => {
     log.info({ port: config.port, publicBaseUrl: config.publicBaseUrl }, 'listening');

@@ -1,0 +1,110 @@
+// Every /voice/* request: body (≤ 64 KiB), Twilio signature against PUBLIC_BASE_URL + path +
+// query, then the step. Written against node's http types rather than express middleware: this
+// is the hot path, and bench/voice.ts measured the middleware stack as its largest cost. Any
+// failure inside a step answers 200 with a spoken apology and <Hangup/>, never a 5xx, because
+// Twilio would play its "application error" to the caller.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Router } from 'express';
+import { refToUuid } from '../cache/refs.js';
+import { AppError } from '../errors.js';
+import { problemDocument } from '../http/problem.js';
+import { maskNumber } from '../logging.js';
+import type { Services } from '../services.js';
+import { createVoiceContext, field, type VoiceContext, type VoiceRequest } from './context.js';
+import { apology } from './flow.js';
+import { BodyTooLarge, parseForm, readBody } from './form.js';
+import { validSignature } from './signature.js';
+import { decodeState, type CallState } from './state.js';
+import { conferenceEvent, callStatus } from './steps/events.js';
+import { entry } from './steps/entry.js';
+import { incoming } from './steps/incoming.js';
+import { leader, pin } from './steps/leader.js';
+import { VOICE_PATHS } from './urls.js';
+
+type Step = (ctx: VoiceContext, req: VoiceRequest, query: string) => Promise<string> | string;
+
+const withState = (run: (ctx: VoiceContext, req: VoiceRequest, st: CallState) => Promise<string>): Step =>
+  (ctx, req) => run(ctx, req, req.state ?? missingState());
+
+const STEPS: Record<string, Step> = {
+  [VOICE_PATHS.incoming]: (ctx, req) => incoming(ctx, req),
+  [VOICE_PATHS.entry]: withState(entry),
+  [VOICE_PATHS.leader]: withState(leader),
+  [VOICE_PATHS.pin]: withState(pin),
+  [VOICE_PATHS.conferenceEvents]: (ctx, req, query) => conferenceEvent(ctx, req, refToUuid(new URLSearchParams(query).get('b') ?? '')),
+  [VOICE_PATHS.status]: (ctx, req) => callStatus(ctx, req),
+};
+const STATEFUL = new Set<string>([VOICE_PATHS.entry, VOICE_PATHS.leader, VOICE_PATHS.pin]);
+
+function missingState(): never {
+  throw new Error('step without call state');
+}
+
+export type VoiceHandler = (req: IncomingMessage, res: ServerResponse, pathAndQuery: string) => Promise<void>;
+
+/** The /voice/* handler; `pathAndQuery` is the URL as received, e.g. "/voice/entry?b=...". */
+export function voiceHandler(ctx: VoiceContext): VoiceHandler {
+  const token = ctx.s.config.twilio.authToken;
+  if (!token) ctx.log.warn('TWILIO_AUTH_TOKEN is not set: voice webhook signatures are NOT checked (development only)');
+
+  return async (req, res, pathAndQuery) => {
+    const q = pathAndQuery.indexOf('?');
+    const path = q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
+    const query = q < 0 ? '' : pathAndQuery.slice(q + 1);
+    if (req.method !== 'POST' && req.method !== 'GET') {
+      res.setHeader('allow', 'POST, GET');
+      return problem(res, new AppError('method_not_allowed', 'voice webhooks are POST (or GET) requests'));
+    }
+    let params;
+    try {
+      params = parseForm(req.method === 'POST' ? await readBody(req) : query);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) return problem(res, new AppError('payload_too_large', 'voice webhook bodies are limited to 64 KiB'));
+      ctx.log.debug({ err: (err as Error).message, path }, 'voice webhook body unreadable');
+      if (!res.headersSent) problem(res, new AppError('bad_request', 'the request body could not be read'));
+      return;
+    }
+    const callSid = field(params, 'CallSid');
+    const signed = req.method === 'POST' ? params : {};
+    if (token && !validSignature(token, header(req, 'x-twilio-signature'), ctx.urls.requested(pathAndQuery), signed)) {
+      ctx.log.warn({ path, callSid: callSid || undefined, caller: maskNumber(field(params, 'From')) }, 'voice webhook refused: signature does not match PUBLIC_BASE_URL + path + query');
+      return problem(res, new AppError('forbidden', 'the request is not signed by Twilio for this URL'));
+    }
+
+    let state: CallState | null = null;
+    try {
+      const step = STEPS[path];
+      if (!step) throw new Error(`no voice step at ${path}`);
+      if (STATEFUL.has(path)) state = decodeState(query);
+      const request: VoiceRequest = { params, callSid, from: field(params, 'From'), to: field(params, 'To'), state };
+      twiml(res, await step(ctx, request, query));
+    } catch (err) {
+      ctx.log.error({ err, callSid, path }, 'voice step failed; the caller hears an apology');
+      twiml(res, apology(ctx, state?.language));
+    }
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function twiml(res: ServerResponse, body: string): void {
+  res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+function problem(res: ServerResponse, err: AppError): void {
+  const body = problemDocument(err);
+  res.writeHead(err.status, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** /voice/* as an express router, for createApp(s, { routers: [...] }). */
+export function voiceRouter(s: Services, ctx: VoiceContext = createVoiceContext(s)): Router {
+  const handle = voiceHandler(ctx);
+  const router = Router();
+  router.use('/voice', (req, res) => handle(req, res, req.originalUrl));
+  return router;
+}
