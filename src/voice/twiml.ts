@@ -15,10 +15,21 @@ const NEEDS_WORK = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uF
 const SPECIAL = /[&<>"']/g;
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
-/** Escapes text for element content and for attribute values (either quote style). */
+/** Escapes text for element content (and quotes, so it may stand in attributes too). */
 export function escapeXml(value: string): string {
   if (!NEEDS_WORK.test(value)) return value; // the common case: nothing to do
   return value.replace(INVALID, '').replace(SPECIAL, (c) => ENTITY[c]!);
+}
+
+// A parser turns a literal tab or line break inside an attribute value into a space.
+const ATTR_WHITESPACE = /[\t\n\r]/g;
+const HAS_ATTR_WHITESPACE = /[\t\n\r]/;
+const ATTR_ENTITY: Record<string, string> = { '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
+
+/** Escapes an attribute value so that a parser reads back exactly `value`. */
+export function escapeAttribute(value: string): string {
+  const escaped = escapeXml(value);
+  return HAS_ATTR_WHITESPACE.test(escaped) ? escaped.replace(ATTR_WHITESPACE, (c) => ATTR_ENTITY[c]!) : escaped;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -30,7 +41,7 @@ function attributes(attrs: Attrs | undefined): string {
     const v = attrs[name];
     if (v === undefined || v === null) continue;
     if (!NAME.test(name)) throw new Error(`not an XML attribute name: ${name}`);
-    out += ` ${name}="${escapeXml(String(v))}"`;
+    out += ` ${name}="${escapeAttribute(String(v))}"`;
   }
   return out;
 }
