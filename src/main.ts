@@ -1,10 +1,10 @@
 // `npm start`: validate the environment, apply migrations, connect, serve; stop gracefully.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logging.js';
 import { migrate } from './store/migrate.js';
-import { voiceRouter } from './voice/router.js';
+import { VoiceWebhooks } from './voice/router.js';
 import { buildServices, connectCache } from './wiring.js';
 
 async function resolveDatabaseUrl(config: Config, log: Logger): Promise<{ url: string; close?: () => Promise<void> }> {
@@ -32,9 +32,10 @@ async function main(): Promise<void> {
   if (applied.length) log.info({ applied }, 'migrations applied');
   const cache = await connectCache(config, log);
   const services = buildServices(config, log, database.url, cache);
-  const app = createApp(services, { routers: [voiceRouter(services)] });
+  const voice = new VoiceWebhooks(services);
+  const app = createApp(services, { routers: [voice.router()] });
 
-  const server: Server = app.listen(config.port, () => {
+  const server: Server = createServer(voice.front(app)).listen(config.port, () => {
     log.info({ port: config.port, publicBaseUrl: config.publicBaseUrl }, 'listening');
   });
   server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts

@@ -7,14 +7,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export type Params = Record<string, string | string[]>;
 
 export function expectedSignature(authToken: string, url: string, params: Params): string {
-  const hmac = createHmac('sha1', authToken);
-  hmac.update(url, 'utf8');
+  let data = url; // one update: each call into the HMAC costs more than the concatenation
   for (const name of Object.keys(params).sort()) {
     const value = params[name]!;
-    if (typeof value === 'string') hmac.update(name + value, 'utf8');
-    else for (const v of [...new Set(value)].sort()) hmac.update(name + v, 'utf8');
+    if (typeof value === 'string') data += name + value;
+    else for (const v of [...new Set(value)].sort()) data += name + v;
   }
-  return hmac.digest('base64');
+  return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
 }
 
 function same(a: string, b: string): boolean {

@@ -12,6 +12,8 @@ export function sayLanguage(tag: string): string {
 
 export class Speaker {
   readonly #attrs: { language: string; voice?: string };
+  /** Built <Say> elements by prompt keys: the same few are said on every call. */
+  readonly #built = new Map<string, Xml>();
 
   constructor(
     readonly tag: string,
@@ -28,9 +30,15 @@ export class Speaker {
 
   /** One <Say> with the prompts in order ({digit} filled in where given). */
   say(keys: PromptKey[], vars: { digit?: number } = {}): Xml {
-    let t = this.text(...keys);
-    if (vars.digit !== undefined) t = t.replaceAll('{digit}', String(vars.digit));
-    return say(t, this.#attrs);
+    const id = vars.digit === undefined ? keys.join() : `${keys.join()}#${vars.digit}`;
+    let xml = this.#built.get(id);
+    if (xml === undefined) {
+      let t = this.text(...keys);
+      if (vars.digit !== undefined) t = t.replaceAll('{digit}', String(vars.digit));
+      xml = say(t, this.#attrs);
+      this.#built.set(id, xml);
+    }
+    return xml;
   }
 }
 

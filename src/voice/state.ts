@@ -42,7 +42,7 @@ export function encodeState(st: CallState): string {
 
 /** Reads the state from a query string (without '?'); throws InvalidCallState. */
 export function decodeState(query: string): CallState {
-  const q = new URLSearchParams(query);
+  const q = readQuery(query);
   const ref = q.get('b');
   const language = q.get('l');
   const languages = (q.get('ls') ?? '').split('.');
@@ -69,4 +69,15 @@ export function decodeState(query: string): CallState {
     st.pinTries = Number(p);
   }
   return st;
+}
+
+/** name → first value; values are never encoded (see the top of this file), so no decoding. */
+function readQuery(query: string): { get(name: string): string | null } {
+  const out = new Map<string, string>();
+  for (const pair of query.split('&')) {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    if (name && !out.has(name)) out.set(name, eq < 0 ? '' : pair.slice(eq + 1));
+  }
+  return { get: (name) => out.get(name) ?? null };
 }

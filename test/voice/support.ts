@@ -1,11 +1,11 @@
 // A listening service with the voice router, the call simulator pointed at it, and the lines
 // the service logged, so call-flow tests can play whole calls as Twilio would.
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/logging.js';
 import { Conferences, SimulatedCall, Webhooks } from '../../src/simulator/index.js';
-import { voiceRouter } from '../../src/voice/router.js';
+import { VoiceWebhooks } from '../../src/voice/router.js';
 import { AUTH_TOKEN, createHarness, type Harness, type HarnessOptions } from '../support/harness.js';
 
 export interface VoiceHarness extends Harness {
@@ -29,9 +29,12 @@ export async function createVoiceHarness(options: HarnessOptions = {}): Promise<
     },
   });
   const log = createLogger('debug', {}, sink);
-  const h = await createHarness({ log, routers: (s) => [voiceRouter(s)], ...options });
+  let voice: VoiceWebhooks | undefined;
+  const routers = (s: Parameters<NonNullable<HarnessOptions['routers']>>[0]) => [(voice = new VoiceWebhooks(s)).router()];
+  const h = await createHarness({ log, routers, ...options });
+  // Served as main.ts serves it: /voice/* through the lean front, the rest through express.
   const server: Server = await new Promise((resolve) => {
-    const srv = h.app.listen(0, '127.0.0.1', () => resolve(srv));
+    const srv = createServer(voice!.front(h.app)).listen(0, '127.0.0.1', () => resolve(srv));
   });
   const serviceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const publicBaseUrl = h.config.publicBaseUrl;
