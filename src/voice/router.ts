@@ -42,33 +42,34 @@ function missingState(): never {
 
 export type VoiceHandler = (req: IncomingMessage, res: ServerResponse, pathAndQuery: string) => Promise<void>;
 
+type Reply = { twiml: string } | { problem: AppError };
+
 /** The /voice/* handler; `pathAndQuery` is the URL as received, e.g. "/voice/entry?b=...". */
 export function voiceHandler(ctx: VoiceContext): VoiceHandler {
   const token = ctx.s.config.twilio.authToken;
   if (!token) ctx.log.warn('TWILIO_AUTH_TOKEN is not set: voice webhook signatures are NOT checked (development only)');
+  const timings = { ok: ctx.s.metrics.httpDuration.labels('voice', '2xx'), refused: ctx.s.metrics.httpDuration.labels('voice', '4xx') };
 
-  return async (req, res, pathAndQuery) => {
+  async function decide(req: IncomingMessage, pathAndQuery: string): Promise<Reply> {
     const q = pathAndQuery.indexOf('?');
     const path = q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
     const query = q < 0 ? '' : pathAndQuery.slice(q + 1);
     if (req.method !== 'POST' && req.method !== 'GET') {
-      res.setHeader('allow', 'POST, GET');
-      return problem(res, new AppError('method_not_allowed', 'voice webhooks are POST (or GET) requests'));
+      return { problem: new AppError('method_not_allowed', 'voice webhooks are POST (or GET) requests', undefined, { allow: 'POST, GET' }) };
     }
     let params;
     try {
       params = parseForm(req.method === 'POST' ? await readBody(req) : query);
     } catch (err) {
-      if (err instanceof BodyTooLarge) return problem(res, new AppError('payload_too_large', 'voice webhook bodies are limited to 64 KiB'));
+      if (err instanceof BodyTooLarge) return { problem: new AppError('payload_too_large', 'voice webhook bodies are limited to 64 KiB') };
       ctx.log.debug({ err: (err as Error).message, path }, 'voice webhook body unreadable');
-      if (!res.headersSent) problem(res, new AppError('bad_request', 'the request body could not be read'));
-      return;
+      return { problem: new AppError('bad_request', 'the request body could not be read') };
     }
     const callSid = field(params, 'CallSid');
     const signed = req.method === 'POST' ? params : {};
     if (token && !validSignature(token, header(req, 'x-twilio-signature'), ctx.urls.requested(pathAndQuery), signed)) {
       ctx.log.warn({ path, callSid: callSid || undefined, caller: maskNumber(field(params, 'From')) }, 'voice webhook refused: signature does not match PUBLIC_BASE_URL + path + query');
-      return problem(res, new AppError('forbidden', 'the request is not signed by Twilio for this URL'));
+      return { problem: new AppError('forbidden', 'the request is not signed by Twilio for this URL') };
     }
 
     let state: CallState | null = null;
@@ -77,11 +78,19 @@ export function voiceHandler(ctx: VoiceContext): VoiceHandler {
       if (!step) throw new Error(`no voice step at ${path}`);
       if (STATEFUL.has(path)) state = decodeState(query);
       const request: VoiceRequest = { params, callSid, from: field(params, 'From'), to: field(params, 'To'), state };
-      twiml(res, await step(ctx, request, query));
+      return { twiml: await step(ctx, request, query) };
     } catch (err) {
       ctx.log.error({ err, callSid, path }, 'voice step failed; the caller hears an apology');
-      twiml(res, apology(ctx, state?.language));
+      return { twiml: apology(ctx, state?.language) };
     }
+  }
+
+  return async (req, res, pathAndQuery) => {
+    const started = performance.now();
+    const reply = await decide(req, pathAndQuery);
+    if ('twiml' in reply) twiml(res, reply.twiml);
+    else problem(res, reply.problem);
+    ('twiml' in reply ? timings.ok : timings.refused).observe((performance.now() - started) / 1000);
   };
 }
 
@@ -97,7 +106,7 @@ function twiml(res: ServerResponse, body: string): void {
 
 function problem(res: ServerResponse, err: AppError): void {
   const body = problemDocument(err);
-  res.writeHead(err.status, { 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(err.status, { ...err.headers, 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 

@@ -79,6 +79,13 @@ describe('signatures', () => {
     expect(res.body).toMatch(/<Say[^>]*>We are sorry.*<\/Say><Hangup\/>/);
   });
 
+  it('answers other methods 405 with Allow', async () => {
+    const res = await fetch(`${h.serviceUrl}/voice/incoming`, { method: 'PUT', body: 'x=1' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST, GET');
+    expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+  });
+
   it('accepts a Voice URL configured as GET (parameters in the signed query)', async () => {
     const { number } = await provision(h);
     const c = h.call(number);

@@ -96,5 +96,8 @@ describe('call status callbacks', () => {
     expect(line).toMatchObject({ status: 'completed', durationS: 42 });
     expect(String(line!.caller)).not.toBe(c.from);
     expect(String(line!.caller)).toMatch(/\*/);
+    const metrics = await h.services.metrics.registry.metrics();
+    expect(metrics).toMatch(/attendant_calls_ended_total\{status="completed"\} [1-9]/);
+    expect(metrics).toMatch(/attendant_http_request_duration_seconds_count\{group="voice",status="2xx"\} [1-9]/);
   });
 });

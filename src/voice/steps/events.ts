@@ -33,10 +33,13 @@ function timestampMs(req: VoiceRequest): number {
   return Number.isFinite(t) && Math.abs(t - Date.now()) < 3600_000 ? t : Date.now();
 }
 
-/** POST /voice/status: the number's call status callback; endings are logged. */
+const ENDINGS = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+
+/** POST /voice/status: the number's call status callback; endings are logged and counted. */
 export function callStatus(ctx: VoiceContext, req: VoiceRequest): string {
   const status = field(req.params, 'CallStatus');
-  const ended = ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(status);
+  const ended = ENDINGS.has(status);
+  if (ended) ctx.s.metrics.callsEnded.inc({ status });
   ctx.log[ended ? 'info' : 'debug']({
     callSid: req.callSid, status, durationS: Number(field(req.params, 'CallDuration')) || undefined,
     caller: maskNumber(req.from), to: req.to,
