@@ -1,7 +1,8 @@
 // `npm run bench:voice`: requests per second and latency of the ID-entry webhook (an active ID,
 // answered with the organizer step) at 32 concurrent connections, next to a naive baseline
-// (bench/naive-server.ts) measured in the same run. Each server and the load generator
-// (bench/load.ts, autocannon) run in processes of their own; the runs alternate.
+// (bench/naive-server.ts) and a floor (bench/floor-server.ts: bare node:http, constant answer)
+// measured in the same run. Each server and the load generator (bench/load.ts: wrk or
+// autocannon) run in processes of their own; the runs alternate.
 //
 //   --duration S     seconds per run (default 10)      --rounds N   runs per server (default 2)
 //   --connections N  (default 32)                      --cpu-prof   write V8 CPU profiles of the
@@ -83,6 +84,7 @@ function load(url: string, body: string, headers: Record<string, string>, durati
 }
 
 type Measured = LoadResult & { cpuUsPerRequest: number | null };
+type Results = Record<'attendant' | 'naive' | 'floor', Measured[]>;
 
 /** CPU time (user + system, µs) a process has used so far; null where /proc is missing. */
 function cpuUs(pid: number | undefined): number | null {
@@ -126,9 +128,12 @@ async function main() {
       TWILIO_AUTH_TOKEN: TOKEN, BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, SECRETS_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', RUN_WORKER: 'false',
     }));
     servers.push(start('bench/naive-server.ts', { PORT: String(naive), REDIS_URL, KEY: `${PREFIX}naive:`, PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN: TOKEN }));
+    const floor = await freePort();
+    servers.push(start('bench/floor-server.ts', { PORT: String(floor) }));
     const oursBase = `http://127.0.0.1:${ours}`;
     const naiveBase = `http://127.0.0.1:${naive}`;
-    await Promise.all([waitReady(`${oursBase}/readyz`), waitReady(`${naiveBase}/healthz`)]);
+    const floorBase = `http://127.0.0.1:${floor}`;
+    await Promise.all([waitReady(`${oursBase}/readyz`), waitReady(`${naiveBase}/healthz`), waitReady(`${floorBase}/`)]);
 
     // One organizer on a bridge of its own; the naive server gets the same answer in one key.
     const bridge = await admin(oursBase, 'POST', '/api/v1/bridges', { name: 'bench' });
@@ -159,10 +164,11 @@ async function main() {
     await Promise.all([load(oursBase + path, body, headers, 3), load(naiveBase + path, body, headers, 3)]);
     const cacheBefore = await cacheLookups(oursBase);
 
-    const results: Record<'attendant' | 'naive', Measured[]> = { attendant: [], naive: [] };
+    const results: Results = { attendant: [], naive: [], floor: [] };
     for (let round = 0; round < ROUNDS; round++) {
       results.naive.push(await measure(servers[1]!, naiveBase + path, body, headers));
       results.attendant.push(await measure(servers[0]!, oursBase + path, body, headers));
+      results.floor.push(await measure(servers[2]!, floorBase + path, body, headers));
     }
     const cacheAfter = await cacheLookups(oursBase);
     report(results, cacheAfter.cache - cacheBefore.cache, cacheAfter.database - cacheBefore.database);
@@ -182,7 +188,7 @@ async function cacheLookups(base: string): Promise<{ cache: number; database: nu
   return { cache: count('cache'), database: count('database') };
 }
 
-function report(results: Record<'attendant' | 'naive', Measured[]>, fromCache: number, fromDatabase: number) {
+function report(results: Results, fromCache: number, fromDatabase: number) {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const row = (name: string, rs: Measured[]) => ({
     server: name,
@@ -196,8 +202,9 @@ function report(results: Record<'attendant' | 'naive', Measured[]>, fromCache: n
   });
   const ours = row('attendant (src/voice)', results.attendant);
   const naive = row('naive baseline', results.naive);
+  const floor = row('floor: bare node:http', results.floor);
   console.log(`\nID-entry webhook, ${CONNECTIONS} connections, ${ROUNDS} x ${DURATION} s per server, alternating; load from ${LOADER} (node ${process.version})`);
-  console.table([ours, naive]);
+  console.table([ours, naive, floor]);
   const ratio = ours['req/s'] / naive['req/s'];
   console.log(`per run: attendant ${results.attendant.map((r) => Math.round(r.requestsPerSecond)).join(', ')} req/s; naive ${results.naive.map((r) => Math.round(r.requestsPerSecond)).join(', ')} req/s`);
   console.log(`attendant / naive: ${ratio.toFixed(2)}x req/s (target >= 2x); attendant p99 ${ours['p99 ms']} ms (target <= 10 ms)`);
@@ -205,6 +212,7 @@ function report(results: Record<'attendant' | 'naive', Measured[]>, fromCache: n
     console.log(`server CPU per request: attendant ${ours['server CPU µs/req']} µs, naive ${naive['server CPU µs/req']} µs (${(naive['server CPU µs/req'] / ours['server CPU µs/req']).toFixed(2)}x less); one core's worth: ${Math.round(1e6 / ours['server CPU µs/req'])} vs ${Math.round(1e6 / naive['server CPU µs/req'])} req/s`);
   }
   console.log(`active-ID lookups during the runs: ${fromCache} from Redis, ${fromDatabase} from PostgreSQL`);
+  console.log(`the floor (a constant answer, nothing checked or looked up) shows what this machine allows right now: p99 ${floor['p99 ms']} ms`);
   if (ours['errors+non2xx'] || naive['errors+non2xx']) console.log('WARNING: some requests failed; the figures are not comparable');
 }
 
