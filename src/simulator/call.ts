@@ -68,11 +68,6 @@ export class SimulatedCall {
     return this.heard.map((h) => h.text).join(' | ');
   }
 
-  /** What was heard since the index `since` (for a step-by-step view). */
-  heardSince(since: number): Heard[] {
-    return this.heard.slice(since);
-  }
-
   params(extra: Record<string, string> = {}): Record<string, string> {
     return {
       AccountSid: this.#accountSid, ApiVersion: '2010-04-01', CallSid: this.callSid,

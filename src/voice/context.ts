@@ -5,7 +5,6 @@ import { CallerLimits, PinGuard } from './abuse.js';
 import { promptCatalogue, type PromptCatalogue } from './prompts.js';
 import type { Params } from './signature.js';
 import { Voices } from './speech.js';
-import type { CallState } from './state.js';
 import { VoiceUrls } from './urls.js';
 
 export interface VoiceContext {
@@ -24,8 +23,6 @@ export interface VoiceRequest {
   readonly callSid: string;
   readonly from: string;
   readonly to: string;
-  /** Present on every step after /voice/incoming. */
-  readonly state: CallState | null;
 }
 
 export function createVoiceContext(s: Services, catalogue: PromptCatalogue = promptCatalogue()): VoiceContext {

@@ -8,7 +8,7 @@ import { Router } from 'express';
 import { refToUuid } from '../cache/refs.js';
 import { AppError } from '../errors.js';
 import { problemDocument } from '../http/problem.js';
-import { maskNumber } from '../logging.js';
+import { maskNumber, type Logger } from '../logging.js';
 import type { Services } from '../services.js';
 import { createVoiceContext, field, type VoiceContext, type VoiceRequest } from './context.js';
 import { apology } from './flow.js';
@@ -21,24 +21,19 @@ import { incoming } from './steps/incoming.js';
 import { leader, pin } from './steps/leader.js';
 import { VOICE_PATHS } from './urls.js';
 
-type Step = (ctx: VoiceContext, req: VoiceRequest, query: string) => Promise<string> | string;
-
-const withState = (run: (ctx: VoiceContext, req: VoiceRequest, st: CallState) => Promise<string>): Step =>
-  (ctx, req) => run(ctx, req, req.state ?? missingState());
+/** A step of the call (its state read from the query) or a callback (given the raw query). */
+type Step =
+  | { call: (ctx: VoiceContext, req: VoiceRequest, st: CallState) => Promise<string> }
+  | { callback: (ctx: VoiceContext, req: VoiceRequest, query: string) => Promise<string> | string };
 
 const STEPS: Record<string, Step> = {
-  [VOICE_PATHS.incoming]: (ctx, req) => incoming(ctx, req),
-  [VOICE_PATHS.entry]: withState(entry),
-  [VOICE_PATHS.leader]: withState(leader),
-  [VOICE_PATHS.pin]: withState(pin),
-  [VOICE_PATHS.conferenceEvents]: (ctx, req, query) => conferenceEvent(ctx, req, refToUuid(new URLSearchParams(query).get('b') ?? '')),
-  [VOICE_PATHS.status]: (ctx, req) => callStatus(ctx, req),
+  [VOICE_PATHS.incoming]: { callback: (ctx, req) => incoming(ctx, req) },
+  [VOICE_PATHS.entry]: { call: entry },
+  [VOICE_PATHS.leader]: { call: leader },
+  [VOICE_PATHS.pin]: { call: pin },
+  [VOICE_PATHS.conferenceEvents]: { callback: (ctx, req, query) => conferenceEvent(ctx, req, refToUuid(new URLSearchParams(query).get('b') ?? '')) },
+  [VOICE_PATHS.status]: { callback: (ctx, req) => callStatus(ctx, req) },
 };
-const STATEFUL = new Set<string>([VOICE_PATHS.entry, VOICE_PATHS.leader, VOICE_PATHS.pin]);
-
-function missingState(): never {
-  throw new Error('step without call state');
-}
 
 export type VoiceHandler = (req: IncomingMessage, res: ServerResponse, pathAndQuery: string) => Promise<void>;
 
@@ -76,9 +71,10 @@ export function voiceHandler(ctx: VoiceContext): VoiceHandler {
     try {
       const step = STEPS[path];
       if (!step) throw new Error(`no voice step at ${path}`);
-      if (STATEFUL.has(path)) state = decodeState(query);
-      const request: VoiceRequest = { params, callSid, from: field(params, 'From'), to: field(params, 'To'), state };
-      return { twiml: await step(ctx, request, query) };
+      const request: VoiceRequest = { params, callSid, from: field(params, 'From'), to: field(params, 'To') };
+      if ('callback' in step) return { twiml: await step.callback(ctx, request, query) };
+      state = decodeState(query);
+      return { twiml: await step.call(ctx, request, state) };
     } catch (err) {
       ctx.log.error({ err, callSid, path }, 'voice step failed; the caller hears an apology');
       return { twiml: apology(ctx, state?.language) };
@@ -118,7 +114,7 @@ function problem(res: ServerResponse, err: AppError): void {
  */
 export class VoiceWebhooks {
   readonly handle: VoiceHandler;
-  readonly #log;
+  readonly #log: Logger;
 
   constructor(s: Services, ctx: VoiceContext = createVoiceContext(s)) {
     this.handle = voiceHandler(ctx);

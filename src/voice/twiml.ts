@@ -68,10 +68,7 @@ export const response = (...verbs: Xml[]): string =>
 // ---- the verbs this service uses ----------------------------------------------------------------
 
 export const say = (value: string, attrs?: { language?: string; voice?: string }): Xml => textElement('Say', value, attrs);
-export const play = (url: string): Xml => textElement('Play', url);
-export const pause = (seconds: number): Xml => element('Pause', { length: seconds });
 export const hangup = (): Xml => element('Hangup');
-export const redirect = (url: string, method: 'POST' | 'GET' = 'POST'): Xml => textElement('Redirect', url, { method });
 
 export interface GatherAttrs {
   action: string;

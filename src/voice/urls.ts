@@ -36,12 +36,4 @@ export class VoiceUrls {
   requested(pathAndQuery: string): string {
     return this.publicBaseUrl + pathAndQuery;
   }
-
-  /** The URLs to set on a dial-in number at Twilio (README, `npm run call`). */
-  get numberWebhooks() {
-    return {
-      voiceUrl: this.publicBaseUrl + VOICE_PATHS.incoming,
-      statusCallback: this.publicBaseUrl + VOICE_PATHS.status,
-    };
-  }
 }

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/logging.js';
 import { Conferences, SimulatedCall, Webhooks } from '../../src/simulator/index.js';
+import type { Services } from '../../src/services.js';
 import { VoiceWebhooks } from '../../src/voice/router.js';
 import { AUTH_TOKEN, createHarness, type Harness, type HarnessOptions } from '../support/harness.js';
 
@@ -30,7 +31,7 @@ export async function createVoiceHarness(options: HarnessOptions = {}): Promise<
   });
   const log = createLogger('debug', {}, sink);
   let voice: VoiceWebhooks | undefined;
-  const routers = (s: Parameters<NonNullable<HarnessOptions['routers']>>[0]) => [(voice = new VoiceWebhooks(s)).router()];
+  const routers = (s: Services) => [(voice = new VoiceWebhooks(s)).router()];
   const h = await createHarness({ log, routers, ...options });
   // Served as main.ts serves it: /voice/* through the lean front, the rest through express.
   const server: Server = await new Promise((resolve) => {

@@ -17,10 +17,6 @@ describe('voice URLs', () => {
     expect(url.origin + url.pathname).toBe('https://proxy.example.com/attendant/voice/entry');
     expect(urls.conferenceEvents(bridgeId)).toMatch(/^https:\/\/proxy\.example\.com\/attendant\/voice\/conference-events\?b=[\w-]{22}$/);
     expect(urls.requested('/voice/incoming')).toBe('https://proxy.example.com/attendant/voice/incoming');
-    expect(urls.numberWebhooks).toEqual({
-      voiceUrl: 'https://proxy.example.com/attendant/voice/incoming',
-      statusCallback: 'https://proxy.example.com/attendant/voice/status',
-    });
     expect(() => new VoiceUrls('https://x/')).toThrow();
   });
 

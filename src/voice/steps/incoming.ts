@@ -20,10 +20,9 @@ export async function incoming(ctx: VoiceContext, req: VoiceRequest): Promise<st
     ctx.log.info({ callSid: req.callSid, to: req.to }, 'call to a number that is not in service');
     return response(ctx.voices.for('en-US').say(['notInService']), hangup());
   }
-  const primary = ctx.voices.for(number.primaryLanguage);
   if (await ctx.callers.blocked(callerBucket(req.from, number.bridgeId))) {
     ctx.log.info({ callSid: req.callSid, caller: maskNumber(req.from) }, 'call refused: caller over the failed-entry limit');
-    return response(primary.say(['callerBlocked']), hangup());
+    return response(ctx.voices.for(number.primaryLanguage).say(['callerBlocked']), hangup());
   }
   const secondary = number.secondaryLanguages.slice(0, MAX_MENU_LANGUAGES);
   const st: CallState = {

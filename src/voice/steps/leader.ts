@@ -25,7 +25,7 @@ export async function leader(ctx: VoiceContext, req: VoiceRequest, st: CallState
   const owner = ownerRef(r.conference.ownerKind, r.conference.ownerId);
   if (await ctx.pins.locked(owner)) return joinConference(ctx, st, r.conference, 'participant', ['pinLocked']);
   // "*12345#" typed ahead in one go is a PIN already.
-  if (digits.length > 1) return checkPin(ctx, req, st, r.conference, digits.slice(1));
+  if (digits.length > 1) return checkPin(ctx, req, st, r.conference, owner, digits.slice(1));
   return pinPrompt(ctx, { ...st, pinTries: 0 });
 }
 
@@ -34,10 +34,10 @@ export async function pin(ctx: VoiceContext, req: VoiceRequest, st: CallState): 
   if (!r.ok) return r.answer;
   const owner = ownerRef(r.conference.ownerKind, r.conference.ownerId);
   if (await ctx.pins.locked(owner)) return joinConference(ctx, st, r.conference, 'participant', ['pinLocked']);
-  return checkPin(ctx, req, st, r.conference, field(req.params, 'Digits'));
+  return checkPin(ctx, req, st, r.conference, owner, field(req.params, 'Digits'));
 }
 
-async function checkPin(ctx: VoiceContext, req: VoiceRequest, st: CallState, conference: ActiveConference, entered: string): Promise<string> {
+async function checkPin(ctx: VoiceContext, req: VoiceRequest, st: CallState, conference: ActiveConference, owner: string, entered: string): Promise<string> {
   const tries = (st.pinTries ?? 0) + 1;
   if (entered !== '') {
     const stored = await ctx.s.directory.leaderPinHash(st.bridgeId, conference.ownerKind, conference.ownerId);
@@ -46,7 +46,6 @@ async function checkPin(ctx: VoiceContext, req: VoiceRequest, st: CallState, con
       return joinConference(ctx, st, conference, 'participant', ['pinAttemptsUsed']);
     }
     if (await verifyPin(entered, stored.hash)) return joinConference(ctx, st, conference, 'leader');
-    const owner = ownerRef(conference.ownerKind, conference.ownerId);
     if (await ctx.pins.recordWrongPin(owner, { callSid: req.callSid, from: req.from })) {
       return joinConference(ctx, st, conference, 'participant', ['wrongPin', 'pinLocked']);
     }
