@@ -206,7 +206,8 @@ function report(results: Results, fromCache: number, fromDatabase: number) {
   console.log(`\nID-entry webhook, ${CONNECTIONS} connections, ${ROUNDS} x ${DURATION} s per server, alternating; load from ${LOADER} (node ${process.version})`);
   console.table([ours, naive, floor]);
   const ratio = ours['req/s'] / naive['req/s'];
-  console.log(`per run: attendant ${results.attendant.map((r) => Math.round(r.requestsPerSecond)).join(', ')} req/s; naive ${results.naive.map((r) => Math.round(r.requestsPerSecond)).join(', ')} req/s`);
+  const runs = (rs: Measured[]) => rs.map((r) => `${Math.round(r.requestsPerSecond)} req/s p99 ${r.p99.toFixed(1)} ms`).join('; ');
+  console.log(`per run: attendant ${runs(results.attendant)}\n         naive ${runs(results.naive)}\n         floor ${runs(results.floor)}`);
   console.log(`attendant / naive: ${ratio.toFixed(2)}x req/s (target >= 2x); attendant p99 ${ours['p99 ms']} ms (target <= 10 ms)`);
   if (typeof ours['server CPU µs/req'] === 'number' && typeof naive['server CPU µs/req'] === 'number') {
     console.log(`server CPU per request: attendant ${ours['server CPU µs/req']} µs, naive ${naive['server CPU µs/req']} µs (${(naive['server CPU µs/req'] / ours['server CPU µs/req']).toFixed(2)}x less); one core's worth: ${Math.round(1e6 / ours['server CPU µs/req'])} vs ${Math.round(1e6 / naive['server CPU µs/req'])} req/s`);
