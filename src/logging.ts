@@ -1,6 +1,6 @@
 // Structured JSON logs (pino). Secrets are redacted by path as a second line of defence: the
 // first is never passing them to a logger. Caller numbers are masked before they are logged.
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -19,14 +19,14 @@ const REDACT = [
   '*.Digits',
 ];
 
-export function createLogger(level = 'info', base: Record<string, unknown> = {}): Logger {
+export function createLogger(level = 'info', base: Record<string, unknown> = {}, destination?: DestinationStream): Logger {
   return pino({
     level,
     base: { service: 'conference-attendant', ...base },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },
-  });
+  }, destination);
 }
 
 /** "+14155550123" → "+1415*****23": enough to correlate, not enough to identify. */

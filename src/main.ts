@@ -7,6 +7,7 @@ import { HttpDrain } from './http/drain.js';
 import { Lifecycle } from './lifecycle.js';
 import { createLogger, type Logger } from './logging.js';
 import { migrate } from './store/migrate.js';
+import { VoiceWebhooks } from './voice/router.js';
 import { buildServices, connectCache } from './wiring.js';
 import { meetingRoutes } from './admin/routes/meetings.js';
 import { jobRoutes } from './admin/routes/jobs.js';
@@ -47,7 +48,8 @@ async function main(): Promise<void> {
   lifecycle.register('database pool', () => services.db.close());
   lifecycle.register('directory rebuilds', () => services.directory.trust.settle());
   if (config.env !== 'production') await prepareDevelopment(services, log, { embedded: database.embedded });
-  const app = createApp(services, { adminRoutes: [meetingRoutes, jobRoutes, outboxRoutes] });
+  const voice = new VoiceWebhooks(services);
+  const app = createApp(services, { routers: [voice.router()], adminRoutes: [meetingRoutes, jobRoutes, outboxRoutes] });
   // The outbox worker runs here unless RUN_WORKER=false (then `npm run worker` runs it alone).
   // Registered last, so it is stopped first: it finishes the message in hand while the pools are open.
   if (config.runWorker) {
@@ -58,7 +60,8 @@ async function main(): Promise<void> {
 
   const server = createServer();
   const drain = new HttpDrain(server, log); // before the app: it sees every request first
-  server.on('request', app);
+  // /voice/* goes straight to the voice handler (the hot path); everything else to express.
+  server.on('request', voice.front(app));
   server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
   server.requestTimeout = 30_000;
   server.listen(config.port, () => {

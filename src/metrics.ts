@@ -89,6 +89,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly callsEnded = new Counter({
+    name: 'attendant_calls_ended_total',
+    help: 'Calls ended, by Twilio call status (from the number\'s status callback)',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
   constructor({ defaultMetrics = true } = {}) {
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }

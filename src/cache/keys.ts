@@ -67,6 +67,11 @@ export class CacheKeys {
     return `${this.prefix}pf:${ownerRef}`;
   }
 
+  /** Set while the leader step of one owner is locked after too many wrong PINs. */
+  pinLock(ownerRef: string): string {
+    return `${this.prefix}pl:${ownerRef}`;
+  }
+
   /** Admin requests of one key or address in the current minute. */
   adminRate(subject: string, minute: number): string {
     return `${this.prefix}rl:${subject}:${minute}`;

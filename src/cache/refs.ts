@@ -1,6 +1,17 @@
 // Compact references for cache keys and entries: a UUID as 22 base64url characters.
+
+// The same few bridges and owners are converted on every call's webhooks: remember them.
+const refs = new Map<string, string>();
+const MAX_REMEMBERED = 10_000;
+
 export function uuidToRef(uuid: string): string {
-  return Buffer.from(uuid.replace(/-/g, ''), 'hex').toString('base64url');
+  let ref = refs.get(uuid);
+  if (ref === undefined) {
+    ref = Buffer.from(uuid.replace(/-/g, ''), 'hex').toString('base64url');
+    if (refs.size >= MAX_REMEMBERED) refs.clear();
+    refs.set(uuid, ref);
+  }
+  return ref;
 }
 
 export function refToUuid(ref: string): string {

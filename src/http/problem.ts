@@ -4,9 +4,9 @@ import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'exp
 import { AppError, DependencyError, ERROR_CATALOGUE, type ErrorCode } from '../errors.js';
 import type { Logger } from '../logging.js';
 
-export function sendProblem(res: Response, err: AppError, instance?: string): void {
-  if (err.headers) for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
-  res.status(err.status).type('application/problem+json').send(JSON.stringify({
+/** The problem+json body of an error (also written by handlers outside express, e.g. voice). */
+export function problemDocument(err: AppError, instance?: string): string {
+  return JSON.stringify({
     type: `https://attendant.dev/problems/${err.code.replace(/_/g, '-')}`,
     title: err.title,
     status: err.status,
@@ -14,7 +14,12 @@ export function sendProblem(res: Response, err: AppError, instance?: string): vo
     code: err.code,
     ...(err.errors ? { errors: err.errors } : {}),
     ...(instance ? { instance } : {}),
-  }));
+  });
+}
+
+export function sendProblem(res: Response, err: AppError, instance?: string): void {
+  if (err.headers) for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
+  res.status(err.status).type('application/problem+json').send(problemDocument(err, instance));
 }
 
 /** body-parser and express raise errors carrying `type` and `status`; map the known ones. */

@@ -9,7 +9,7 @@ import type { AdminRoutes } from '../../src/admin/router.js';
 import { RedisStore } from '../../src/cache/redis-store.js';
 import type { CacheStore } from '../../src/cache/store.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createLogger, silentLogger } from '../../src/logging.js';
+import { createLogger, silentLogger, type Logger } from '../../src/logging.js';
 import { Metrics } from '../../src/metrics.js';
 import type { Services } from '../../src/services.js';
 import { buildServices } from '../../src/wiring.js';
@@ -23,6 +23,8 @@ export interface HarnessOptions {
   databaseUrl?: string;
   adminRoutes?: AdminRoutes[];
   routers?: (s: Services) => Router[];
+  /** Defaults to a silent logger. */
+  log?: Logger;
 }
 
 export interface Harness {
@@ -53,7 +55,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const config = testConfig(options.env);
   const cache = options.cache ?? new RedisStore({ url: config.redis.kind === 'single' ? config.redis.url : undefined }, silentLogger);
   if (cache instanceof RedisStore) await cache.waitUntilReady(5000);
-  const log = process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : silentLogger;
+  const log = options.log ?? (process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : silentLogger);
   const services = buildServices(config, log, options.databaseUrl ?? config.databaseUrl!, cache, new Metrics({ defaultMetrics: false }));
   const app = createApp(services, { adminRoutes: options.adminRoutes, routers: options.routers?.(services) });
   return {

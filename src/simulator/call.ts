@@ -1,0 +1,192 @@
+// One simulated phone call, played as Twilio plays it: dial posts the number's Voice URL, the
+// TwiML that comes back is run verb by verb, and the call stops where the caller must act (a
+// <Gather>), or in a conference, or when it ends. <Gather> follows Twilio's documented rules:
+// keys until finishOnKey (default '#', '' for none) or numDigits; no keys means the next verb,
+// unless actionOnEmptyResult="true" posts an empty Digits; relative URLs resolve against the
+// document's URL.
+import { randomInt } from 'node:crypto';
+import { Conferences } from './conferences.js';
+import { parseTwiml, type TwimlNode } from './twiml-reader.js';
+import { newSid, Webhooks, type TwilioEndpoint, type WebhookAnswer } from './twilio.js';
+
+export interface Heard {
+  verb: 'Say' | 'Play';
+  text: string;
+  language?: string;
+  voice?: string;
+}
+
+export interface CallOptions extends TwilioEndpoint {
+  to: string;
+  /** The caller ID; a fresh North American number unless given ('' or 'anonymous' for withheld). */
+  from?: string;
+  /** Shared between calls so that they meet in the same rooms. */
+  conferences?: Conferences;
+  accountSid?: string;
+  /** Called with every document the call receives (the CLI prints as it goes). */
+  onDocument?: (answer: WebhookAnswer) => void;
+}
+
+export type CallState = 'new' | 'gathering' | 'conference' | 'ended';
+
+interface PendingGather {
+  node: TwimlNode;
+  rest: TwimlNode[];
+  docUrl: string;
+}
+
+const MAX_DOCUMENTS = 50;
+
+export class SimulatedCall {
+  readonly callSid = newSid('CA');
+  readonly from: string;
+  readonly to: string;
+  readonly webhooks: Webhooks;
+  readonly conferences: Conferences;
+  state: CallState = 'new';
+  readonly heard: Heard[] = [];
+  readonly documents: WebhookAnswer[] = [];
+  conference: { room: string; attrs: Record<string, string> } | null = null;
+  gathering: PendingGather | null = null;
+  readonly #accountSid: string;
+
+  constructor(private readonly options: CallOptions) {
+    this.webhooks = new Webhooks(options);
+    this.conferences = options.conferences ?? new Conferences(this.webhooks);
+    this.from = options.from ?? `+1555${String(randomInt(0, 1e7)).padStart(7, '0')}`;
+    this.to = options.to;
+    this.#accountSid = options.accountSid ?? 'AC' + '0'.repeat(32);
+  }
+
+  /** Sends the next webhooks to another instance (a load balancer may do so between any two). */
+  routeTo(serviceUrl: string): void {
+    this.webhooks.serviceUrl = serviceUrl.replace(/\/+$/, '');
+  }
+
+  /** Everything heard so far, one string. */
+  transcript(): string {
+    return this.heard.map((h) => h.text).join(' | ');
+  }
+
+  params(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      AccountSid: this.#accountSid, ApiVersion: '2010-04-01', CallSid: this.callSid,
+      CallStatus: this.documents.length === 0 ? 'ringing' : 'in-progress', Called: this.to, Caller: this.from,
+      Direction: 'inbound', From: this.from, To: this.to, FromCountry: 'US', ToCountry: 'US', ...extra,
+    };
+  }
+
+  async dial(): Promise<this> {
+    return this.#fetch(this.webhooks.publicBaseUrl + '/voice/incoming', {}, 'POST');
+  }
+
+  /** The caller types `keys` at the pending <Gather> (then waits, if no finish key ended it). */
+  async press(keys: string): Promise<this> {
+    const g = this.#takeGather('press');
+    const finishOnKey = g.node.attrs.finishOnKey ?? '#';
+    const numDigits = g.node.attrs.numDigits ? Number(g.node.attrs.numDigits) : Infinity;
+    let digits = '';
+    let finishedOnKey = '';
+    for (const key of keys) {
+      if (!/^[0-9*#]$/.test(key)) throw new Error(`not a phone key: ${key}`);
+      if (finishOnKey !== '' && finishOnKey.includes(key)) {
+        finishedOnKey = key;
+        break;
+      }
+      digits += key;
+      if (digits.length >= numDigits) break;
+    }
+    return this.#gathered(g, digits, finishedOnKey);
+  }
+
+  /** The caller says nothing until the <Gather> times out. */
+  async silence(): Promise<this> {
+    return this.#gathered(this.#takeGather('silence'), '', '');
+  }
+
+  /** The caller hangs up: leaves the room, and Twilio posts the call's status callback. */
+  async hangup(statusCallbackPath = '/voice/status'): Promise<WebhookAnswer> {
+    if (this.conference) await this.conferences.leave(this.conference.room, this.callSid);
+    this.state = 'ended';
+    this.gathering = null;
+    return this.webhooks.send(this.webhooks.publicBaseUrl + statusCallbackPath, this.params({ CallStatus: 'completed', CallDuration: '42' }));
+  }
+
+  #takeGather(what: string): PendingGather {
+    if (this.state !== 'gathering' || !this.gathering) throw new Error(`${what}() while the call is ${this.state}`);
+    const g = this.gathering;
+    this.gathering = null;
+    return g;
+  }
+
+  async #gathered(g: PendingGather, digits: string, finishedOnKey: string): Promise<this> {
+    if (digits === '' && g.node.attrs.actionOnEmptyResult !== 'true') return this.#run(g.rest, g.docUrl);
+    const action = new URL(g.node.attrs.action ?? g.docUrl, g.docUrl).toString();
+    const method = (g.node.attrs.method ?? 'POST').toUpperCase() === 'GET' ? 'GET' : 'POST';
+    const extra: Record<string, string> = { Digits: digits };
+    if (finishedOnKey) extra.FinishedOnKey = finishedOnKey;
+    return this.#fetch(action, extra, method);
+  }
+
+  async #fetch(url: string, extra: Record<string, string>, method: 'GET' | 'POST'): Promise<this> {
+    if (this.documents.length >= MAX_DOCUMENTS) throw new Error(`more than ${MAX_DOCUMENTS} documents in one call: a loop?`);
+    const answer = await this.webhooks.send(url, this.params(extra), { method });
+    this.documents.push(answer);
+    this.options.onDocument?.(answer);
+    // Twilio plays "an application error has occurred" for anything but a TwiML 200.
+    if (answer.status !== 200) throw new Error(`${url} answered ${answer.status}: the caller hears an application error (${answer.body.slice(0, 200)})`);
+    if (!/xml/.test(answer.contentType)) throw new Error(`${url} answered ${answer.contentType}, not TwiML`);
+    return this.#run(parseTwiml(answer.body).children, url);
+  }
+
+  async #run(verbs: TwimlNode[], docUrl: string): Promise<this> {
+    for (let k = 0; k < verbs.length; k++) {
+      const v = verbs[k]!;
+      switch (v.name) {
+        case 'Say':
+        case 'Play':
+          this.#hear(v);
+          break;
+        case 'Pause':
+          break;
+        case 'Gather':
+          for (const c of v.children) {
+            if (c.name === 'Say' || c.name === 'Play') this.#hear(c);
+            else if (c.name !== 'Pause') throw new Error(`<${c.name}> is not allowed in <Gather>`);
+          }
+          this.state = 'gathering';
+          this.gathering = { node: v, rest: verbs.slice(k + 1), docUrl };
+          return this;
+        case 'Redirect': {
+          const method = (v.attrs.method ?? 'POST').toUpperCase() === 'GET' ? 'GET' : 'POST';
+          return this.#fetch(new URL(v.text, docUrl).toString(), {}, method);
+        }
+        case 'Dial': {
+          const conf = v.children.find((c) => c.name === 'Conference');
+          if (!conf) throw new Error('<Dial> without <Conference>: not simulated');
+          const attrs = { ...conf.attrs };
+          if (attrs.statusCallback) attrs.statusCallback = new URL(attrs.statusCallback, docUrl).toString();
+          this.state = 'conference';
+          this.conference = { room: conf.text, attrs };
+          await this.conferences.join(conf.text, this.callSid, attrs);
+          return this;
+        }
+        case 'Hangup':
+        case 'Reject':
+          this.state = 'ended';
+          return this;
+        default:
+          throw new Error(`unexpected TwiML verb <${v.name}>`);
+      }
+    }
+    this.state = 'ended'; // Twilio hangs up when a document runs out of verbs
+    return this;
+  }
+
+  #hear(node: TwimlNode): void {
+    const h: Heard = { verb: node.name as 'Say' | 'Play', text: node.text };
+    if (node.attrs.language) h.language = node.attrs.language;
+    if (node.attrs.voice) h.voice = node.attrs.voice;
+    this.heard.push(h);
+  }
+}

@@ -1,0 +1,105 @@
+// The answers the steps share: the ID prompt, a refused entry, the organizer step, the PIN
+// prompt and joining the conference. Each returns a whole TwiML document.
+import type { ActiveConference, ConferenceIdLookupResult } from '../directory/directory.js';
+import { callerBucket } from './abuse.js';
+import type { VoiceContext, VoiceRequest } from './context.js';
+import type { PromptKey } from './prompts.js';
+import type { CallState } from './state.js';
+import { dialConference, gather, hangup, response, type Xml } from './twiml.js';
+
+/** Failed ID entries, and PIN prompts, one call may use. */
+export const MAX_ID_ATTEMPTS = 3;
+export const MAX_PIN_TRIES = 3;
+export const MAX_PARTICIPANTS = 250;
+/** Seconds of silence after a prompt before the Gather gives up. */
+const ID_TIMEOUT_S = 6;
+const LEADER_TIMEOUT_S = 4;
+const PIN_TIMEOUT_S = 6;
+
+/** Asks for the conference ID; `lead` is said first (why we ask again). */
+export function idPrompt(ctx: VoiceContext, st: CallState, lead: PromptKey[] = []): string {
+  const speaker = ctx.voices.for(st.language);
+  const content: Xml[] = [speaker.say([...lead, 'enterId'])];
+  if (st.menu) {
+    for (let i = 1; i < st.languages.length; i++) content.push(ctx.voices.for(st.languages[i]!).say(['languageOption'], { digit: i }));
+  }
+  return response(gather(
+    { action: ctx.urls.step('entry', st), input: 'dtmf', finishOnKey: '#', timeout: ID_TIMEOUT_S, actionOnEmptyResult: true },
+    ...content,
+  ));
+}
+
+/** What a caller is told for an ID that does not admit them. */
+export function refusalMessage(result: Exclude<ConferenceIdLookupResult, ActiveConference>): PromptKey[] {
+  switch (result.status) {
+    case 'retired': return ['retiredId'];
+    case 'unavailable': return ['cannotCheck', 'tryAgain'];
+    default: return ['unknownId'];
+  }
+}
+
+/**
+ * A failed ID entry: counted for the call and (unless the service itself could not check)
+ * for the calling number. The third in a call, or the one that takes the number to its limit,
+ * ends the call with a goodbye; otherwise the caller is asked again.
+ */
+export async function failedEntry(ctx: VoiceContext, req: VoiceRequest, st: CallState, message: PromptKey[], countsAgainstCaller = true): Promise<string> {
+  const failures = st.failures + 1;
+  const limitReached = countsAgainstCaller && (await ctx.callers.recordFailure(callerBucket(req.from, st.bridgeId)));
+  const speaker = ctx.voices.for(st.language);
+  if (limitReached || failures >= MAX_ID_ATTEMPTS) {
+    return response(speaker.say([...message, 'tooManyAttempts']), hangup());
+  }
+  const next: CallState = { ...st, failures, conferenceId: undefined, pinTries: undefined };
+  return idPrompt(ctx, next, message);
+}
+
+/** The organizer step: '*' (then '#' or a pause) asks for the PIN; '#' or silence joins. */
+export function leaderStep(ctx: VoiceContext, st: CallState, conferenceId: string): string {
+  const next: CallState = { ...st, conferenceId, pinTries: 0 };
+  return response(gather(
+    { action: ctx.urls.step('leader', next), input: 'dtmf', finishOnKey: '#', timeout: LEADER_TIMEOUT_S, actionOnEmptyResult: true },
+    ctx.voices.for(st.language).say(['leaderStep']),
+  ));
+}
+
+export function pinPrompt(ctx: VoiceContext, st: CallState, lead: PromptKey[] = []): string {
+  return response(gather(
+    { action: ctx.urls.step('pin', st), input: 'dtmf', finishOnKey: '#', timeout: PIN_TIMEOUT_S, actionOnEmptyResult: true },
+    ctx.voices.for(st.language).say([...lead, 'enterPin']),
+  ));
+}
+
+/** True when a caller without the PIN may start the room (no organizer step). */
+export const callersMayStart = (c: ActiveConference) => c.started || c.allowCallersToStartMeeting;
+
+/**
+ * Puts the caller into the room. The leader starts it; so does anyone once it runs or when the
+ * tenant lets callers start meetings (a room marked running whose 'end' callback got lost then
+ * still lets people talk, rather than leaving everyone on hold for a leader step we skip).
+ * Participants of a room that has not started wait with hold music.
+ */
+export function joinConference(ctx: VoiceContext, st: CallState, c: ActiveConference, role: 'leader' | 'participant', lead: PromptKey[] = []): string {
+  const starts = role === 'leader' || callersMayStart(c);
+  const announce: PromptKey = role === 'leader' ? 'joiningAsLeader' : starts ? 'joining' : 'waitForLeader';
+  const waits = !starts && ctx.holdMusicUrl !== undefined;
+  return response(
+    ctx.voices.for(st.language).say([...lead, announce]),
+    dialConference(c.room, {
+      startConferenceOnEnter: starts,
+      endConferenceOnExit: false,
+      beep: c.entryExitAnnouncements === 'tones',
+      maxParticipants: MAX_PARTICIPANTS,
+      waitUrl: waits ? ctx.holdMusicUrl : undefined,
+      waitMethod: waits ? 'GET' : undefined,
+      statusCallback: ctx.urls.conferenceEvents(st.bridgeId),
+      statusCallbackEvent: 'start end join leave',
+      statusCallbackMethod: 'POST',
+    }),
+  );
+}
+
+/** Spoken apology and hangup: the answer to anything unexpected. */
+export function apology(ctx: VoiceContext, language: string | undefined): string {
+  return response(ctx.voices.for(language ?? 'en-US').say(['apology']), hangup());
+}

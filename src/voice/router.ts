@@ -1,0 +1,140 @@
+// Every /voice/* request: body (≤ 64 KiB), Twilio signature against PUBLIC_BASE_URL + path +
+// query, then the step. Written against node's http types rather than express middleware: this
+// is the hot path, and bench/voice.ts measured the middleware stack as its largest cost. Any
+// failure inside a step answers 200 with a spoken apology and <Hangup/>, never a 5xx, because
+// Twilio would play its "application error" to the caller.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { Router } from 'express';
+import { refToUuid } from '../cache/refs.js';
+import { AppError } from '../errors.js';
+import { problemDocument } from '../http/problem.js';
+import { maskNumber, type Logger } from '../logging.js';
+import type { Services } from '../services.js';
+import { createVoiceContext, field, type VoiceContext, type VoiceRequest } from './context.js';
+import { apology } from './flow.js';
+import { BodyTooLarge, parseForm, readBody } from './form.js';
+import { validSignature } from './signature.js';
+import { decodeState, type CallState } from './state.js';
+import { conferenceEvent, callStatus } from './steps/events.js';
+import { entry } from './steps/entry.js';
+import { incoming } from './steps/incoming.js';
+import { leader, pin } from './steps/leader.js';
+import { VOICE_PATHS } from './urls.js';
+
+/** A step of the call (its state read from the query) or a callback (given the raw query). */
+type Step =
+  | { call: (ctx: VoiceContext, req: VoiceRequest, st: CallState) => Promise<string> }
+  | { callback: (ctx: VoiceContext, req: VoiceRequest, query: string) => Promise<string> | string };
+
+const STEPS: Record<string, Step> = {
+  [VOICE_PATHS.incoming]: { callback: (ctx, req) => incoming(ctx, req) },
+  [VOICE_PATHS.entry]: { call: entry },
+  [VOICE_PATHS.leader]: { call: leader },
+  [VOICE_PATHS.pin]: { call: pin },
+  [VOICE_PATHS.conferenceEvents]: { callback: (ctx, req, query) => conferenceEvent(ctx, req, refToUuid(new URLSearchParams(query).get('b') ?? '')) },
+  [VOICE_PATHS.status]: { callback: (ctx, req) => callStatus(ctx, req) },
+};
+
+export type VoiceHandler = (req: IncomingMessage, res: ServerResponse, pathAndQuery: string) => Promise<void>;
+
+type Reply = { twiml: string } | { problem: AppError };
+
+/** The /voice/* handler; `pathAndQuery` is the URL as received, e.g. "/voice/entry?b=...". */
+export function voiceHandler(ctx: VoiceContext): VoiceHandler {
+  const token = ctx.s.config.twilio.authToken;
+  if (!token) ctx.log.warn('TWILIO_AUTH_TOKEN is not set: voice webhook signatures are NOT checked (development only)');
+  const timings = { ok: ctx.s.metrics.httpDuration.labels('voice', '2xx'), refused: ctx.s.metrics.httpDuration.labels('voice', '4xx') };
+
+  async function decide(req: IncomingMessage, pathAndQuery: string): Promise<Reply> {
+    const q = pathAndQuery.indexOf('?');
+    const path = q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
+    const query = q < 0 ? '' : pathAndQuery.slice(q + 1);
+    if (req.method !== 'POST' && req.method !== 'GET') {
+      return { problem: new AppError('method_not_allowed', 'voice webhooks are POST (or GET) requests', undefined, { allow: 'POST, GET' }) };
+    }
+    let params;
+    try {
+      params = parseForm(req.method === 'POST' ? await readBody(req) : query);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) return { problem: new AppError('payload_too_large', 'voice webhook bodies are limited to 64 KiB') };
+      ctx.log.debug({ err: (err as Error).message, path }, 'voice webhook body unreadable');
+      return { problem: new AppError('bad_request', 'the request body could not be read') };
+    }
+    const callSid = field(params, 'CallSid');
+    const signed = req.method === 'POST' ? params : {};
+    if (token && !validSignature(token, header(req, 'x-twilio-signature'), ctx.urls.requested(pathAndQuery), signed)) {
+      ctx.log.warn({ path, callSid: callSid || undefined, caller: maskNumber(field(params, 'From')) }, 'voice webhook refused: signature does not match PUBLIC_BASE_URL + path + query');
+      return { problem: new AppError('forbidden', 'the request is not signed by Twilio for this URL') };
+    }
+
+    let state: CallState | null = null;
+    try {
+      const step = STEPS[path];
+      if (!step) throw new Error(`no voice step at ${path}`);
+      const request: VoiceRequest = { params, callSid, from: field(params, 'From'), to: field(params, 'To') };
+      if ('callback' in step) return { twiml: await step.callback(ctx, request, query) };
+      state = decodeState(query);
+      return { twiml: await step.call(ctx, request, state) };
+    } catch (err) {
+      ctx.log.error({ err, callSid, path }, 'voice step failed; the caller hears an apology');
+      return { twiml: apology(ctx, state?.language) };
+    }
+  }
+
+  return async (req, res, pathAndQuery) => {
+    const started = performance.now();
+    const reply = await decide(req, pathAndQuery);
+    if ('twiml' in reply) twiml(res, reply.twiml);
+    else problem(res, reply.problem);
+    ('twiml' in reply ? timings.ok : timings.refused).observe((performance.now() - started) / 1000);
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function twiml(res: ServerResponse, body: string): void {
+  res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+function problem(res: ServerResponse, err: AppError): void {
+  const body = problemDocument(err);
+  res.writeHead(err.status, { ...err.headers, 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/**
+ * The voice webhooks of one process. `router()` mounts them in the express app (createApp's
+ * `routers`); `front(app)` is the server's request listener: /voice/* goes straight to the
+ * handler and everything else to the app, which spares the hot path express's per-request work
+ * (bench/voice.ts: about a third of the ID-entry webhook's CPU time).
+ */
+export class VoiceWebhooks {
+  readonly handle: VoiceHandler;
+  readonly #log: Logger;
+
+  constructor(s: Services, ctx: VoiceContext = createVoiceContext(s)) {
+    this.handle = voiceHandler(ctx);
+    this.#log = ctx.log;
+  }
+
+  router(): Router {
+    const router = Router();
+    router.use('/voice', (req, res) => this.handle(req, res, req.originalUrl));
+    return router;
+  }
+
+  front(app: RequestListener): RequestListener {
+    return (req, res) => {
+      const url = req.url ?? '';
+      if (!url.startsWith('/voice/')) return app(req, res);
+      this.handle(req, res, url).catch((err: Error) => {
+        this.#log.error({ err: err.message }, 'voice webhook could not be answered');
+        res.destroy();
+      });
+    };
+  }
+}
