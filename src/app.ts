@@ -9,9 +9,12 @@ import { requestLogging, requestMetrics } from './http/observability.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import { healthRoutes } from './http/health.js';
 import type { Services } from './services.js';
+import { VoiceWebhooks } from './voice/router.js';
 
 export interface AppParts {
-  /** Admin route groups beyond the core (meetings, jobs, ...). */
+  /** The voice webhooks (made here unless given: main.ts shares one with its fast path). */
+  voice?: VoiceWebhooks;
+  /** Admin route groups beyond the core. */
   adminRoutes?: AdminRoutes[];
   /** Mounted at the root before the admin API (e.g. /voice, /docs, /admin console). */
   routers?: Router[];
@@ -27,6 +30,7 @@ export function createApp(s: Services, parts: AppParts = {}): Express {
   const api = adminApi(s, parts.adminRoutes);
   app.use(docsRoutes(adminApiDocument(api, parts.adminRoutes ?? [], s.log), s.log));
   app.use(consoleRoutes());
+  app.use((parts.voice ?? new VoiceWebhooks(s)).router());
   for (const r of parts.routers ?? []) app.use(r);
   app.use('/api/v1', api);
   app.use(notFoundHandler);

@@ -9,9 +9,6 @@ import { createLogger, type Logger } from './logging.js';
 import { migrate } from './store/migrate.js';
 import { VoiceWebhooks } from './voice/router.js';
 import { buildServices, connectCache } from './wiring.js';
-import { meetingRoutes } from './admin/routes/meetings.js';
-import { jobRoutes } from './admin/routes/jobs.js';
-import { outboxRoutes } from './admin/routes/outbox.js';
 import { buildOutboxWorker } from './outbox/build-worker.js';
 
 async function resolveDatabaseUrl(config: Config, log: Logger): Promise<{ url: string; embedded: boolean; close?: () => Promise<void> }> {
@@ -49,7 +46,7 @@ async function main(): Promise<void> {
   lifecycle.register('directory rebuilds', () => services.directory.trust.settle());
   if (config.env !== 'production') await prepareDevelopment(services, log, { embedded: database.embedded });
   const voice = new VoiceWebhooks(services);
-  const app = createApp(services, { routers: [voice.router()], adminRoutes: [meetingRoutes, jobRoutes, outboxRoutes] });
+  const app = createApp(services, { voice });
   // The outbox worker runs here unless RUN_WORKER=false (then `npm run worker` runs it alone).
   // Registered last, so it is stopped first: it finishes the message in hand while the pools are open.
   if (config.runWorker) {

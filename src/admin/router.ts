@@ -11,15 +11,24 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit-events.js';
 import { bridgeRoutes } from './routes/bridges.js';
 import { dialInNumberRoutes } from './routes/dial-in-numbers.js';
+import { jobRoutes } from './routes/jobs.js';
+import { meetingRoutes } from './routes/meetings.js';
 import { meRoutes } from './routes/me.js';
+import { outboxRoutes } from './routes/outbox.js';
 import { tenantRoutes } from './routes/tenants.js';
 import { userActionRoutes } from './routes/user-actions.js';
 import { userRoutes } from './routes/users.js';
 
 export const ADMIN_BODY_LIMIT_BYTES = 102_400;
 
-/** Extra route groups (meetings, jobs...) register here before the app is built; see openapi/document.ts. */
+/** Extra route groups (plugins) register here before the app is built; see openapi/document.ts. */
 export type { AdminRoutes } from './openapi/document.js';
+
+/** Every route group of the contract (and the operator routes), in one place. */
+const CORE_ROUTES: AdminRoutes[] = [
+  bridgeRoutes, dialInNumberRoutes, tenantRoutes, apiKeyRoutes, meRoutes, userRoutes, userActionRoutes, auditRoutes,
+  meetingRoutes, jobRoutes, outboxRoutes,
+];
 
 export function adminApi(s: Services, extra: AdminRoutes[] = []): Router {
   const api = Router();
@@ -32,7 +41,7 @@ export function adminApi(s: Services, extra: AdminRoutes[] = []): Router {
     req.body ??= {};
     next();
   });
-  for (const routes of [bridgeRoutes, dialInNumberRoutes, tenantRoutes, apiKeyRoutes, meRoutes, userRoutes, userActionRoutes, auditRoutes, ...extra]) {
+  for (const routes of [...CORE_ROUTES, ...extra]) {
     api.use(routes(s));
   }
   return api;

@@ -9,6 +9,7 @@ import type { Tx } from '../store/db.js';
 import { findTenant, type TenantRow } from '../store/tenants.js';
 import { findUser, touchConferenceIdUpdatedAt, type UserRow } from '../store/users.js';
 import { conferenceIdChange } from '../directory/changes.js';
+import { enqueueMeetingMigration } from '../meetings/migration.js';
 import { queueEmail } from './notifications.js';
 
 export interface ConferenceIdChangeResult {
@@ -25,12 +26,6 @@ export interface ChangeConferenceIdInput {
   sendEmail?: boolean;
 }
 
-/** Hooks for what else must follow a user's new ID (e.g. meeting migration), in the same transaction. */
-export type ConferenceIdChangedHook = (s: Services, tx: Tx, e: { user: UserRow; previousConferenceId: string | null; actor: Actor }) => Promise<void>;
-const changedHooks: ConferenceIdChangedHook[] = [];
-export function onConferenceIdChanged(hook: ConferenceIdChangedHook): void {
-  changedHooks.push(hook);
-}
 
 export async function changeConferenceId(s: Services, actor: Actor, input: ChangeConferenceIdInput): Promise<ConferenceIdChangeResult> {
   const tenant = await findTenant(s.db, input.tenantId);
@@ -68,7 +63,8 @@ export async function changeConferenceIdIn(
     target: { type: 'user', id: user.id }, details: { previousConferenceId: previous, conferenceId, emailQueued: sendEmail },
   });
   if (sendEmail) await queueEmail(s, tx, updated, 'conference_id_changed', { previousConferenceId: previous });
-  for (const hook of changedHooks) await hook(s, tx, { user: updated, previousConferenceId: previous, actor });
+  // The user's upcoming meetings move to the new ID (a job, in this same transaction).
+  await enqueueMeetingMigration(tx, updated, actor, 'conference_id_changed');
   tx.afterCommit(() => s.metrics.conferenceIdChanges.inc({ action: chosen === undefined ? 'reset' : 'set' }));
   return { conferenceId, previousConferenceId: previous, emailQueued: sendEmail };
 }

@@ -6,7 +6,6 @@ import type { Tx } from '../store/db.js';
 import { createJob } from '../store/jobs.js';
 import { findMeetingById, upcomingMeetingIds, updateInvitation } from '../store/meetings.js';
 import { findUser } from '../store/users.js';
-import { onConferenceIdChanged } from '../conferencing/change-conference-id.js';
 import { userConferenceId, userTollFreeNumber, userTollNumber } from '../conferencing/notifications.js';
 import { recordAudit, type Actor } from '../store/audit.js';
 import { AppError } from '../errors.js';
@@ -50,14 +49,4 @@ export async function enqueueMeetingMigration(tx: Tx, user: { id: string; tenant
     details: { jobId: job.id, meetings: job.total, reason },
   });
   return job.id;
-}
-
-let installed = false;
-/** Registers the migration on every conference-ID change (idempotent). */
-export function installMeetingMigration(): void {
-  if (installed) return;
-  installed = true;
-  onConferenceIdChanged(async (_services, tx, { user, actor }) => {
-    await enqueueMeetingMigration(tx, user, actor, 'conference_id_changed');
-  });
 }

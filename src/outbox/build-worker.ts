@@ -3,7 +3,7 @@
 import type { Services } from '../services.js';
 import { EMAIL_KIND } from '../conferencing/notifications.js';
 import { INVITATION_KIND, invitationHandler } from '../meetings/invitations.js';
-import { installMeetingMigration, meetingMigrationUnits } from '../meetings/migration.js';
+import { meetingMigrationUnits } from '../meetings/migration.js';
 import { sweepExpiredIds } from '../meetings/expiry-sweeper.js';
 import { bulkResetUnits } from '../jobs/bulk-reset.js';
 import { defaultNumberMoveUnits } from '../jobs/default-number-move.js';
@@ -22,7 +22,6 @@ export interface BuildWorkerOptions extends WorkerOptions {
 }
 
 export function buildOutboxWorker(s: Services, options: BuildWorkerOptions = {}): { worker: OutboxWorker; stop(): Promise<void> } {
-  installMeetingMigration();
   const mailer = options.mailer !== undefined ? options.mailer : s.config.smtpUrl ? new SmtpMailer(s.config.smtpUrl, s.config.emailFrom) : null;
   if (!mailer) s.log.warn('SMTP_URL is not set: emails are logged and marked undeliverable');
   const worker = new OutboxWorker(s, {

@@ -1,6 +1,7 @@
 // The answers the steps share: the ID prompt, a refused entry, the organizer step, the PIN
 // prompt and joining the conference. Each returns a whole TwiML document.
 import type { ActiveConference, ConferenceIdLookupResult } from '../directory/directory.js';
+import type { EntryFailure } from '../metrics.js';
 import { callerBucket } from './abuse.js';
 import type { VoiceContext, VoiceRequest } from './context.js';
 import type { PromptKey } from './prompts.js';
@@ -29,6 +30,11 @@ export function idPrompt(ctx: VoiceContext, st: CallState, lead: PromptKey[] = [
   ));
 }
 
+/** The metric reason of a lookup that does not admit. */
+export function refusalReason(result: Exclude<ConferenceIdLookupResult, ActiveConference>): EntryFailure {
+  return result.status;
+}
+
 /** What a caller is told for an ID that does not admit them. */
 export function refusalMessage(result: Exclude<ConferenceIdLookupResult, ActiveConference>): PromptKey[] {
   switch (result.status) {
@@ -43,7 +49,10 @@ export function refusalMessage(result: Exclude<ConferenceIdLookupResult, ActiveC
  * for the calling number. The third in a call, or the one that takes the number to its limit,
  * ends the call with a goodbye; otherwise the caller is asked again.
  */
-export async function failedEntry(ctx: VoiceContext, req: VoiceRequest, st: CallState, message: PromptKey[], countsAgainstCaller = true): Promise<string> {
+export async function failedEntry(ctx: VoiceContext, req: VoiceRequest, st: CallState, reason: EntryFailure, message: PromptKey[]): Promise<string> {
+  ctx.s.metrics.entryFailed(reason);
+  // The service's own trouble ('unavailable') is not held against the caller's number.
+  const countsAgainstCaller = reason !== 'unavailable';
   const failures = st.failures + 1;
   const limitReached = countsAgainstCaller && (await ctx.callers.recordFailure(callerBucket(req.from, st.bridgeId)));
   const speaker = ctx.voices.for(st.language);
@@ -80,6 +89,7 @@ export const callersMayStart = (c: ActiveConference) => c.started || c.allowCall
  * Participants of a room that has not started wait with hold music.
  */
 export function joinConference(ctx: VoiceContext, st: CallState, c: ActiveConference, role: 'leader' | 'participant', lead: PromptKey[] = []): string {
+  ctx.s.metrics.callerJoined(role);
   const starts = role === 'leader' || callersMayStart(c);
   const announce: PromptKey = role === 'leader' ? 'joiningAsLeader' : starts ? 'joining' : 'waitForLeader';
   const waits = !starts && ctx.holdMusicUrl !== undefined;

@@ -37,7 +37,7 @@ const STEPS: Record<string, Step> = {
 
 export type VoiceHandler = (req: IncomingMessage, res: ServerResponse, pathAndQuery: string) => Promise<void>;
 
-type Reply = { twiml: string } | { problem: AppError };
+type Reply = ({ twiml: string } | { problem: AppError }) & { callSid?: string };
 
 /** The /voice/* handler; `pathAndQuery` is the URL as received, e.g. "/voice/entry?b=...". */
 export function voiceHandler(ctx: VoiceContext): VoiceHandler {
@@ -64,7 +64,7 @@ export function voiceHandler(ctx: VoiceContext): VoiceHandler {
     const signed = req.method === 'POST' ? params : {};
     if (token && !validSignature(token, header(req, 'x-twilio-signature'), ctx.urls.requested(pathAndQuery), signed)) {
       ctx.log.warn({ path, callSid: callSid || undefined, caller: maskNumber(field(params, 'From')) }, 'voice webhook refused: signature does not match PUBLIC_BASE_URL + path + query');
-      return { problem: new AppError('forbidden', 'the request is not signed by Twilio for this URL') };
+      return { problem: new AppError('forbidden', 'the request is not signed by Twilio for this URL'), callSid };
     }
 
     let state: CallState | null = null;
@@ -72,23 +72,35 @@ export function voiceHandler(ctx: VoiceContext): VoiceHandler {
       const step = STEPS[path];
       if (!step) throw new Error(`no voice step at ${path}`);
       const request: VoiceRequest = { params, callSid, from: field(params, 'From'), to: field(params, 'To') };
-      if ('callback' in step) return { twiml: await step.callback(ctx, request, query) };
+      if ('callback' in step) return { twiml: await step.callback(ctx, request, query), callSid };
       state = decodeState(query);
-      return { twiml: await step.call(ctx, request, state) };
+      return { twiml: await step.call(ctx, request, state), callSid };
     } catch (err) {
       ctx.log.error({ err, callSid, path }, 'voice step failed; the caller hears an apology');
-      return { twiml: apology(ctx, state?.language) };
+      return { twiml: apology(ctx, state?.language), callSid };
     }
   }
+
+  // Per-route timers, made once: label values come from the fixed set of steps.
+  const byRoute = new Map(Object.keys(STEPS).map((p) => [p, { ok: ctx.s.metrics.webhookDuration.labels(p, '200'), refused: ctx.s.metrics.webhookDuration.labels(p, '4xx') }]));
 
   return async (req, res, pathAndQuery) => {
     const started = performance.now();
     const reply = await decide(req, pathAndQuery);
     if ('twiml' in reply) twiml(res, reply.twiml);
     else problem(res, reply.problem);
-    ('twiml' in reply ? timings.ok : timings.refused).observe((performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    const ok = 'twiml' in reply;
+    // One line per webhook: the CallSid ties a call's steps together (never Digits, the
+    // caller's number or the query string, which carries call state).
+    ctx.log.info({ callSid: reply.callSid || undefined, path: pathOf(pathAndQuery), status: ok ? 200 : reply.problem.status, ms: Math.round(seconds * 10_000) / 10 }, 'voice webhook');
+    (ok ? timings.ok : timings.refused).observe(seconds);
+    const route = byRoute.get(pathOf(pathAndQuery));
+    if (route) (ok ? route.ok : route.refused).observe(seconds);
   };
 }
+
+const pathOf = (pathAndQuery: string) => pathAndQuery.split('?', 1)[0]!;
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];

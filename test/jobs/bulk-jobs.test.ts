@@ -1,8 +1,6 @@
 // Bulk jobs: a bulk reset that survives a restart mid-job with every unit done exactly once,
 // failed units reported, tenant scoping, and moving users' default number.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { jobRoutes } from '../../src/admin/routes/jobs.js';
-import { meetingRoutes } from '../../src/admin/routes/meetings.js';
 import { buildOutboxWorker } from '../../src/outbox/build-worker.js';
 import { adminClient, createHarness, expectStatus, freshEmail, freshNumber, provision, type Harness } from '../support/harness.js';
 import { eventually, privateDatabase } from '../support/private-db.js';
@@ -28,7 +26,7 @@ const job = (id: string) => expectStatus(h.api.get(`/api/v1/jobs/${id}`), 200);
 
 beforeAll(async () => {
   db = await privateDatabase('jobs');
-  h = await createHarness({ databaseUrl: db.url, adminRoutes: [meetingRoutes, jobRoutes] });
+  h = await createHarness({ databaseUrl: db.url });
 });
 afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.stop()));

@@ -4,7 +4,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { jobRoutes } from '../../src/admin/routes/jobs.js';
 import { RedisStore } from '../../src/cache/redis-store.js';
 import { silentLogger } from '../../src/logging.js';
 import { buildOutboxWorker } from '../../src/outbox/build-worker.js';
@@ -68,7 +67,7 @@ beforeAll(async () => {
   await startRedis();
   cache = new RedisStore({ url: `redis://127.0.0.1:${redisPort}` }, silentLogger);
   await cache.waitUntilReady(5000);
-  h = await createHarness({ databaseUrl: db.url, cache, adminRoutes: [jobRoutes] });
+  h = await createHarness({ databaseUrl: db.url, cache });
 });
 afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.stop()));

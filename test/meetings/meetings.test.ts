@@ -1,8 +1,6 @@
 // Meetings: scheduling in static and dynamic tenants, invitations to attendees, migration to a
 // new ID, and the expiry of dynamic IDs (refused, then retired to quarantine by the sweeper).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { jobRoutes } from '../../src/admin/routes/jobs.js';
-import { meetingRoutes } from '../../src/admin/routes/meetings.js';
 import { buildOutboxWorker } from '../../src/outbox/build-worker.js';
 import { SmtpMailer } from '../../src/outbox/mailer.js';
 import { sweepExpiredIds } from '../../src/meetings/expiry-sweeper.js';
@@ -32,7 +30,7 @@ function startWorker() {
 beforeAll(async () => {
   db = await privateDatabase('meetings');
   await smtp.start();
-  h = await createHarness({ databaseUrl: db.url, adminRoutes: [meetingRoutes, jobRoutes] });
+  h = await createHarness({ databaseUrl: db.url });
 });
 afterEach(async () => {
   await stopWorker?.();

@@ -1,7 +1,8 @@
 // Request logs (ids, CallSids, never Digits or query strings) and the Prometheus metrics.
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import express, { Router } from 'express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,8 @@ import { Metrics } from '../../src/metrics.js';
 import type { Services } from '../../src/services.js';
 import { Database } from '../../src/store/db.js';
 import { buildServices } from '../../src/wiring.js';
-import { adminClient, BOOTSTRAP_KEY, expectStatus, provision, testConfig, type Harness } from '../support/harness.js';
+import { SimulatedCall } from '../../src/simulator/index.js';
+import { adminClient, AUTH_TOKEN, BOOTSTRAP_KEY, expectStatus, freshNumber, provision, testConfig, type Harness } from '../support/harness.js';
 
 const CALL_SID = `CA${randomBytes(16).toString('hex')}`;
 const lines: Record<string, unknown>[] = [];
@@ -20,26 +22,28 @@ const stream = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(S
 let s: Services;
 let app: ReturnType<typeof createApp>;
 
-/** Stands in for the voice routes: parses Twilio's form body and answers TwiML. */
-function fakeVoiceRoutes(services: () => Services): Router {
-  const r = Router();
-  r.post('/voice/incoming', express.urlencoded({ extended: false }), (_req, res) => {
-    services().metrics.callerJoined('participant');
-    services().metrics.entryFailed('retired');
-    res.type('text/xml').send('<Response/>');
-  });
-  return r;
-}
+let server: Server;
+let serviceUrl: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   const config = testConfig();
   s = buildServices(config, pino({ level: 'info' }, stream), config.databaseUrl!, new MemoryStore(), new Metrics({ defaultMetrics: false }));
-  app = createApp(s, { routers: [fakeVoiceRoutes(() => s)] });
+  app = createApp(s);
+  server = await new Promise((resolve) => { const srv = app.listen(0, '127.0.0.1', () => resolve(srv)); });
+  serviceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  await new Promise((r) => server.close(r));
   await s.directory.trust.settle();
   await s.db.close();
 });
+
+/** A genuinely signed call through the real voice webhooks. */
+const call = (to: string, callSid?: string) => {
+  const c = new SimulatedCall({ serviceUrl, publicBaseUrl: s.config.publicBaseUrl, authToken: AUTH_TOKEN, to, from: '+14155550123' });
+  if (callSid) Object.defineProperty(c, 'callSid', { value: callSid });
+  return c;
+};
 
 const logOf = (id: string) => lines.find((l) => l.reqId === id && typeof l.responseTime === 'number');
 
@@ -58,14 +62,16 @@ describe('request logs', () => {
     expect(odd.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('name the CallSid of a webhook, never its Digits or query string', async () => {
-    const res = await supertest(app).post('/voice/incoming?attempt=2&id=7654321').type('form')
-      .set('x-request-id', 'voice-1')
-      .send({ CallSid: CALL_SID, Digits: '7654321#', From: '+14155550123', To: '+15555550100' });
-    expect(res.status).toBe(200);
-    const line = logOf('voice-1')!;
-    expect(line).toMatchObject({ callSid: CALL_SID, req: { path: '/voice/incoming' } });
-    const text = JSON.stringify(line);
+  it('name the CallSid of each webhook, never its Digits, the caller or the query string', async () => {
+    const h = { api: adminClient(app, BOOTSTRAP_KEY) } as Harness;
+    const { number } = await provision(h, { tenant: { allowCallersToStartMeeting: true } });
+    const c = call(number, CALL_SID);
+    await c.dial();
+    await c.press('7654321#'); // an unknown ID: the entry step's URL and Digits carry it
+    const voiceLines = lines.filter((l) => l.callSid === CALL_SID && l.msg === 'voice webhook');
+    expect(voiceLines.map((l) => l.path)).toEqual(['/voice/incoming', '/voice/entry']);
+    expect(voiceLines.every((l) => l.status === 200 && typeof l.ms === 'number')).toBe(true);
+    const text = JSON.stringify(lines.filter((l) => JSON.stringify(l).includes(CALL_SID)));
     expect(text).not.toContain('7654321');
     expect(text).not.toContain('Digits');
     expect(text).not.toContain('+14155550123');
@@ -90,13 +96,28 @@ describe('/metrics', () => {
   };
 
   it('times webhooks by route, and counts joins and failures by reason', async () => {
-    await supertest(app).post('/voice/incoming').type('form').send({ CallSid: CALL_SID });
-    const text = await scrape();
-    expect(value(text, 'attendant_voice_webhook_duration_seconds_count{route="/voice/incoming",status="200"}')).toBeGreaterThanOrEqual(1);
-    expect(value(text, 'attendant_voice_joins_total{role="participant"}')).toBeGreaterThanOrEqual(1);
-    expect(value(text, 'attendant_voice_entry_failures_total{reason="retired"}')).toBeGreaterThanOrEqual(1);
-    expect(value(text, 'attendant_http_request_duration_seconds_count{group="voice",status="2xx"}')).toBeGreaterThanOrEqual(1);
-    expect(text).toMatch(/attendant_http_request_duration_seconds_count\{group="admin",status="4xx"\} \d/);
+    const h = { api: adminClient(app, BOOTSTRAP_KEY) } as Harness;
+    const { number, tenant, users: [u] } = await provision(h, { tenant: { allowCallersToStartMeeting: true } });
+    const before = await scrape();
+    const reset = await expectStatus(h.api.post(`/api/v1/tenants/${tenant.id}/users/${u!.id}/conference-id/reset`, { sendEmail: false }), 200);
+    const refused = call(number);
+    await refused.dial();
+    await refused.press(`${u!.conferenceId}#`);
+    const joined = call(number);
+    await joined.dial();
+    await joined.press(`${reset.conferenceId}#`);
+    expect(joined.state).toBe('conference');
+    await call(freshNumber()).dial();
+    const after = await scrape();
+    const grew = (series: string) => (value(after, series) ?? 0) - (value(before, series) ?? 0);
+    expect(grew('attendant_voice_webhook_duration_seconds_count{route="/voice/incoming",status="200"}')).toBe(3);
+    expect(grew('attendant_voice_webhook_duration_seconds_count{route="/voice/entry",status="200"}')).toBe(2);
+    expect(grew('attendant_voice_joins_total{role="participant"}')).toBe(1);
+    expect(grew('attendant_voice_entry_failures_total{reason="retired"}')).toBe(1);
+    expect(grew('attendant_voice_entry_failures_total{reason="not_in_service"}')).toBe(1);
+    // five steps, plus the conference's status callbacks (start, join) the simulator posts
+    expect(grew('attendant_http_request_duration_seconds_count{group="voice",status="2xx"}')).toBeGreaterThanOrEqual(5);
+    expect(after).toMatch(/attendant_http_request_duration_seconds_count\{group="admin",status="4xx"\} \d/);
   });
 
   it('reads the outbox depth and the oldest message\'s age from PostgreSQL', async () => {

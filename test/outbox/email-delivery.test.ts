@@ -1,9 +1,6 @@
 // The outbox against a real SMTP server: delivery, what each email may carry, opt-out, outages,
 // restarts, leases and several workers.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { jobRoutes } from '../../src/admin/routes/jobs.js';
-import { meetingRoutes } from '../../src/admin/routes/meetings.js';
-import { outboxRoutes } from '../../src/admin/routes/outbox.js';
 import { buildOutboxWorker, type BuildWorkerOptions } from '../../src/outbox/build-worker.js';
 import net from 'node:net';
 import { isPermanent, SmtpMailer } from '../../src/outbox/mailer.js';
@@ -42,7 +39,7 @@ const userPath = (t: { id: string }, u: { id: string }) => `/api/v1/tenants/${t.
 beforeAll(async () => {
   db = await privateDatabase('outbox');
   await smtp.start();
-  h = await createHarness({ databaseUrl: db.url, adminRoutes: [meetingRoutes, jobRoutes, outboxRoutes] });
+  h = await createHarness({ databaseUrl: db.url });
 });
 afterEach(async () => {
   await Promise.all(running.splice(0).map((w) => w.stop()));

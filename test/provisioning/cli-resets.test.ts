@@ -1,9 +1,6 @@
-// `attendant resets run`. The job routes (POST /tenants/{t}/conference-id-resets, GET /jobs/{id})
-// are built on another branch. Until both are merged:
-//   - "against the contract" drives the CLI against a small server that answers those two
-//     routes exactly as CONTRACT.md describes them (a stand-in, not the service);
-//   - "against the real service" is written for the real routes and SKIPPED: set
-//     JOB_ROUTES_MERGED to true once the job routes are on the branch.
+// `attendant resets run`: against a small server that answers the two job routes exactly as
+// CONTRACT.md describes them (so that every progress and failure path can be staged), and
+// against the real service with its outbox worker running the job.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,8 +9,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, serveWithOwnDatabase, type Served } from '../support/cli.js';
 import { BOOTSTRAP_KEY, expectStatus, freshNumber } from '../support/harness.js';
-
-const JOB_ROUTES_MERGED = false;
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const USERS: Record<string, string> = { 'ada@example.com': '22222222-2222-4222-8222-222222222222', 'bob@example.com': '33333333-3333-4333-8333-333333333333' };
@@ -147,9 +142,9 @@ describe('resets run (against the contract, the job routes being on another bran
   });
 });
 
-describe.skipIf(!JOB_ROUTES_MERGED)('resets run against the real service (SKIPPED until the job routes are merged)', () => {
+describe('resets run against the real service and its worker', () => {
   let s: Served;
-  beforeAll(async () => { s = await serveWithOwnDatabase(); });
+  beforeAll(async () => { s = await serveWithOwnDatabase({ worker: true }); });
   afterAll(async () => { await s.close(); });
 
   it('resets every user of the tenant and waits for the job', async () => {

@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { run } from '../../src/cli/attendant/main.js';
+import { buildOutboxWorker } from '../../src/outbox/build-worker.js';
 import { createDatabase, dropDatabase } from './global-setup.js';
 import { BOOTSTRAP_KEY, createHarness, type Harness, type HarnessOptions } from './harness.js';
 
@@ -17,11 +18,16 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** A service on a random port with a fresh database of its own (dropped on close). */
-export async function serveWithOwnDatabase(options: HarnessOptions = {}): Promise<Served> {
+/**
+ * A service on a random port with a fresh database of its own (dropped on close); with
+ * `worker`, its outbox worker runs too (jobs such as bulk resets then complete).
+ */
+export async function serveWithOwnDatabase(options: HarnessOptions & { worker?: boolean } = {}): Promise<Served> {
   const name = `attendant_cli_${randomBytes(4).toString('hex')}`;
   const databaseUrl = await createDatabase(name);
   const h = await createHarness({ ...options, databaseUrl });
+  const outbox = options.worker ? buildOutboxWorker(h.services, { mailer: null, idlePollMs: 50 }) : null;
+  outbox?.worker.start();
   const server: Server = await new Promise((resolve) => {
     const s = h.app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -31,6 +37,7 @@ export async function serveWithOwnDatabase(options: HarnessOptions = {}): Promis
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+      await outbox?.stop();
       await h.close();
       await dropDatabase(name);
     },

@@ -13,6 +13,7 @@ import { createLogger, silentLogger, type Logger } from '../../src/logging.js';
 import { Metrics } from '../../src/metrics.js';
 import type { Services } from '../../src/services.js';
 import { buildServices } from '../../src/wiring.js';
+import { VoiceWebhooks } from '../../src/voice/router.js';
 
 export const BOOTSTRAP_KEY = 'test-bootstrap-key-' + 'k'.repeat(32);
 export const AUTH_TOKEN = 'test-twilio-auth-token';
@@ -31,6 +32,8 @@ export interface Harness {
   services: Services;
   config: Config;
   app: Express;
+  /** The voice webhooks mounted in `app`; `voice.front(app)` serves them as main.ts does. */
+  voice: VoiceWebhooks;
   /** supertest with the bootstrap key already set. */
   api: ReturnType<typeof adminClient>;
   close(): Promise<void>;
@@ -57,11 +60,13 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   if (cache instanceof RedisStore) await cache.waitUntilReady(5000);
   const log = options.log ?? (process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : silentLogger);
   const services = buildServices(config, log, options.databaseUrl ?? config.databaseUrl!, cache, new Metrics({ defaultMetrics: false }));
-  const app = createApp(services, { adminRoutes: options.adminRoutes, routers: options.routers?.(services) });
+  const voice = new VoiceWebhooks(services);
+  const app = createApp(services, { voice, adminRoutes: options.adminRoutes, routers: options.routers?.(services) });
   return {
     services,
     config,
     app,
+    voice,
     api: adminClient(app, BOOTSTRAP_KEY),
     async close() {
       await services.directory.trust.settle();

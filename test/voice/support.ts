@@ -5,8 +5,6 @@ import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/logging.js';
 import { Conferences, SimulatedCall, Webhooks } from '../../src/simulator/index.js';
-import type { Services } from '../../src/services.js';
-import { VoiceWebhooks } from '../../src/voice/router.js';
 import { AUTH_TOKEN, createHarness, type Harness, type HarnessOptions } from '../support/harness.js';
 
 export interface VoiceHarness extends Harness {
@@ -30,12 +28,10 @@ export async function createVoiceHarness(options: HarnessOptions = {}): Promise<
     },
   });
   const log = createLogger('debug', {}, sink);
-  let voice: VoiceWebhooks | undefined;
-  const routers = (s: Services) => [(voice = new VoiceWebhooks(s)).router()];
-  const h = await createHarness({ log, routers, ...options });
+  const h = await createHarness({ log, ...options });
   // Served as main.ts serves it: /voice/* through the lean front, the rest through express.
   const server: Server = await new Promise((resolve) => {
-    const srv = createServer(voice!.front(h.app)).listen(0, '127.0.0.1', () => resolve(srv));
+    const srv = createServer(h.voice.front(h.app)).listen(0, '127.0.0.1', () => resolve(srv));
   });
   const serviceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const publicBaseUrl = h.config.publicBaseUrl;

@@ -1,6 +1,6 @@
-// The admin API's OpenAPI document: the core operations, the contract's meeting and job
-// operations, and whatever each extra route group brings (documented()), for the routes that
-// are actually mounted.
+// The admin API's OpenAPI document: the core operations (meetings, jobs and the outbox's
+// operator routes included), and whatever each extra route group brings (documented()), for
+// the routes that are actually mounted.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Router } from 'express';
@@ -8,7 +8,7 @@ import { projectRoot } from '../../http/static-files.js';
 import type { Logger } from '../../logging.js';
 import { coreOperations } from './core.js';
 import { buildOpenApi, mountedRoutes, type AdminRoutes } from './document.js';
-import { jobOperations, meetingOperations } from './meetings-jobs.js';
+import { jobOperations, meetingOperations, outboxOperations } from './meetings-jobs.js';
 
 function packageVersion(): string {
   try {
@@ -23,7 +23,7 @@ export function adminApiDocument(api: Router, extra: readonly AdminRoutes[], log
   let built: Record<string, unknown> | undefined;
   return () => {
     if (built) return built;
-    const operations = [...coreOperations, ...meetingOperations, ...jobOperations, ...extra.flatMap((g) => g.operations ?? [])];
+    const operations = [...coreOperations, ...meetingOperations, ...jobOperations, ...outboxOperations, ...extra.flatMap((g) => g.operations ?? [])];
     const result = buildOpenApi(operations, mountedRoutes(api), { version: packageVersion() });
     if (result.undocumented.length) {
       log.warn({ routes: result.undocumented.map((r) => `${r.method.toUpperCase()} /api/v1${r.path}`) }, 'admin routes without OpenAPI operations (see src/admin/openapi/document.ts)');

@@ -98,14 +98,34 @@ export const AuditEvent = z.strictObject({
 
 export const Job = z.strictObject({
   id,
-  kind: z.string(),
+  kind: z.enum(['conference_id_reset', 'meeting_migration', 'default_number_move']),
   status: z.enum(['queued', 'running', 'succeeded', 'failed']),
   total: z.int(),
   succeeded: z.int(),
   failed: z.int(),
+  errors: z.array(z.strictObject({ unitId: z.string().nullable(), message: z.string() })).describe('the first 100 failed units (and a job-level error, unitId null)'),
+  tenantId: id.nullable(),
+  bridgeId: id.nullable(),
+  createdAt: timestamp,
+  startedAt: timestamp.nullable(),
+  finishedAt: timestamp.nullable(),
 });
 
-export const JobAccepted = z.strictObject({ jobId: id });
+export const JobAccepted = z.strictObject({ jobId: id, total: z.int().describe('units the job will run') });
+
+export const OutboxSummary = z.strictObject({ byStatus: z.record(z.string(), z.int()) });
+
+export const OutboxMessage = z.strictObject({
+  id: z.string().describe('the message number'),
+  kind: z.string(),
+  template: z.string().nullable(),
+  tenantId: id.nullable(),
+  status: z.enum(['pending', 'sent', 'dead', 'undeliverable']),
+  attempts: z.int(),
+  lastError: z.string().nullable(),
+  createdAt: timestamp,
+  doneAt: timestamp.nullable(),
+});
 
 export const Meeting = z.strictObject({
   id,
@@ -113,6 +133,7 @@ export const Meeting = z.strictObject({
   subject: z.string(),
   startsAt: timestamp,
   endsAt: timestamp.nullable(),
+  attendees: z.array(z.string()),
   conferenceId: conferenceId.nullable(),
   dialInNumbers: z.array(z.strictObject({ number: e164, type: z.enum(['toll', 'toll_free']), city: z.string().nullable(), country: z.string().nullable() })),
   expiresAt: timestamp.nullable(),
@@ -132,7 +153,7 @@ export const Problem = z.object({
 /** Named components of the document; operations refer to them by name. */
 export const SHAPES = {
   Bridge, DialInNumber, Tenant, User, EnabledUser, ConferenceIdChange, LeaderPinReset, EmailQueued,
-  ApiKeyCreated, Me, AuditEvent, Job, JobAccepted, Meeting, Problem,
+  ApiKeyCreated, Me, AuditEvent, Job, JobAccepted, Meeting, OutboxSummary, OutboxMessage, Problem,
 } as const;
 export type ShapeName = keyof typeof SHAPES;
 

@@ -17,6 +17,7 @@ export const bulkResetBody = z.strictObject({
 }).refine((b) => (b.all === true) !== (b.userIds !== undefined), { path: ['all'], message: 'give exactly one of all: true and userIds' });
 
 export const numberMoveBody = z.strictObject({ from: e164, to: e164 });
+export const tenantJobsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -62,7 +63,7 @@ export function jobRoutes(s: Services): Router {
 
   r.get('/tenants/:tenantId/jobs', async (req, res) => {
     const tenantId = tenantInReach(req, res);
-    const q = parse(z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) }), req.query);
+    const q = parse(tenantJobsQuery, req.query);
     const rows = await listJobs(s.db, tenantId, q.limit);
     res.json({ items: rows.map((j) => presentJob(j, [])) });
   });

@@ -7,7 +7,6 @@ import type { Services } from '../../services.js';
 import { findMeeting } from '../../store/meetings.js';
 import { scheduleMeeting } from '../../meetings/schedule-meeting.js';
 import { buildInvitationIcs } from '../../meetings/ics.js';
-import { installMeetingMigration } from '../../meetings/migration.js';
 import { invitationOf, presentMeeting } from '../../meetings/view.js';
 import { principalOf, tenantInReach } from '../access.js';
 
@@ -32,7 +31,6 @@ export const scheduleMeetingBody = z.strictObject({
 const target = (req: Request, res: Response) => ({ tenantId: tenantInReach(req, res), userId: uuidParam(req.params.userId, 'user') });
 
 export function meetingRoutes(s: Services): Router {
-  installMeetingMigration();
   const r = Router();
   const base = '/tenants/:tenantId/users/:userId/meetings';
 

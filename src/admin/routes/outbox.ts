@@ -10,7 +10,7 @@ import { recordAudit } from '../../store/audit.js';
 import { platformOnly, principalOf } from '../access.js';
 import { uuid } from '../schemas.js';
 
-const listQuery = z.strictObject({
+export const outboxListQuery = z.strictObject({
   status: z.enum(['pending', 'dead', 'undeliverable', 'sent']).default('dead'),
   tenantId: uuid.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -32,7 +32,7 @@ export function outboxRoutes(s: Services): Router {
   });
 
   r.get('/outbox', async (req, res) => {
-    const q = parse(listQuery, req.query);
+    const q = parse(outboxListQuery, req.query);
     const rows = await listOutbox(s.db, { status: q.status, tenantId: q.tenantId, beforeId: q.cursor, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     res.json({ items: page.map(present), nextCursor: rows.length > q.limit ? page[page.length - 1]!.id : null });

@@ -1,7 +1,7 @@
 // POST /voice/entry: the caller's keys at the ID prompt. The hot path (an active ID) reads
 // only the cache: one round trip to Redis (directory.lookupConferenceId) and a string build.
 import { field, type VoiceContext, type VoiceRequest } from '../context.js';
-import { callersMayStart, failedEntry, idPrompt, joinConference, leaderStep, refusalMessage } from '../flow.js';
+import { callersMayStart, failedEntry, idPrompt, joinConference, leaderStep, refusalMessage, refusalReason } from '../flow.js';
 import type { CallState } from '../state.js';
 
 const CONFERENCE_ID = /^[1-9][0-9]{6}$/;
@@ -11,7 +11,7 @@ export async function entry(ctx: VoiceContext, req: VoiceRequest, st: CallState)
   const digits = field(req.params, 'Digits');
   if (CONFERENCE_ID.test(digits)) {
     const result = await ctx.s.directory.lookupConferenceId(st.bridgeId, Number(digits));
-    if (result.status !== 'active') return failedEntry(ctx, req, st, refusalMessage(result), result.status !== 'unavailable');
+    if (result.status !== 'active') return failedEntry(ctx, req, st, refusalReason(result), refusalMessage(result));
     return callersMayStart(result) ? joinConference(ctx, st, result, 'participant') : leaderStep(ctx, st, digits);
   }
   const choice = LANGUAGE_CHOICE.exec(digits);
@@ -19,5 +19,5 @@ export async function entry(ctx: VoiceContext, req: VoiceRequest, st: CallState)
     // Picking a language is not a failed entry; the prompt comes again in that language.
     return idPrompt(ctx, { ...st, language: st.languages[Number(choice[1])]!, menu: false });
   }
-  return failedEntry(ctx, req, st, digits === '' ? ['noEntry'] : ['unknownId']);
+  return failedEntry(ctx, req, st, digits === '' ? 'silence' : 'malformed', digits === '' ? ['noEntry'] : ['unknownId']);
 }

@@ -18,10 +18,12 @@ export async function incoming(ctx: VoiceContext, req: VoiceRequest): Promise<st
   }
   if (number.status === 'not_found') {
     ctx.log.info({ callSid: req.callSid, to: req.to }, 'call to a number that is not in service');
+    ctx.s.metrics.entryFailed('not_in_service');
     return response(ctx.voices.for('en-US').say(['notInService']), hangup());
   }
   if (await ctx.callers.blocked(callerBucket(req.from, number.bridgeId))) {
     ctx.log.info({ callSid: req.callSid, caller: maskNumber(req.from) }, 'call refused: caller over the failed-entry limit');
+    ctx.s.metrics.entryFailed('blocked');
     return response(ctx.voices.for(number.primaryLanguage).say(['callerBlocked']), hangup());
   }
   const secondary = number.secondaryLanguages.slice(0, MAX_MENU_LANGUAGES);

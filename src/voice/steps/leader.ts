@@ -4,7 +4,7 @@ import type { ActiveConference } from '../../directory/directory.js';
 import { ownerRef } from '../../cache/refs.js';
 import { verifyPin } from '../../conferencing/pins.js';
 import { field, type VoiceContext, type VoiceRequest } from '../context.js';
-import { callersMayStart, failedEntry, joinConference, MAX_PIN_TRIES, pinPrompt, refusalMessage } from '../flow.js';
+import { callersMayStart, failedEntry, joinConference, MAX_PIN_TRIES, pinPrompt, refusalMessage, refusalReason } from '../flow.js';
 import type { CallState } from '../state.js';
 
 type Recheck = { ok: true; conference: ActiveConference } | { ok: false; answer: string };
@@ -13,7 +13,7 @@ async function recheck(ctx: VoiceContext, req: VoiceRequest, st: CallState): Pro
   if (st.conferenceId === undefined) throw new Error('organizer step without a conference ID in its state');
   const result = await ctx.s.directory.lookupConferenceId(st.bridgeId, Number(st.conferenceId));
   if (result.status === 'active') return { ok: true, conference: result };
-  return { ok: false, answer: await failedEntry(ctx, req, st, refusalMessage(result), result.status !== 'unavailable') };
+  return { ok: false, answer: await failedEntry(ctx, req, st, refusalReason(result), refusalMessage(result)) };
 }
 
 export async function leader(ctx: VoiceContext, req: VoiceRequest, st: CallState): Promise<string> {
@@ -46,6 +46,7 @@ async function checkPin(ctx: VoiceContext, req: VoiceRequest, st: CallState, con
       return joinConference(ctx, st, conference, 'participant', ['pinAttemptsUsed']);
     }
     if (await verifyPin(entered, stored.hash)) return joinConference(ctx, st, conference, 'leader');
+    ctx.s.metrics.entryFailed('wrong_pin');
     if (await ctx.pins.recordWrongPin(owner, { callSid: req.callSid, from: req.from })) {
       return joinConference(ctx, st, conference, 'participant', ['wrongPin', 'pinLocked']);
     }
