@@ -60,6 +60,8 @@ const envSchema = z.object({
   HOLD_MUSIC_URL: optional(z.url()),
   TTS_VOICE: optional(z.string().max(64)),
   RUN_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  BRIDGE_ALARM_FAILURES_PER_MIN: positiveInt.default(120),
+  BRIDGE_ALARM_DELAY_S: z.coerce.number().int().min(0).max(10).default(4),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   ADMIN_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
 });
@@ -93,6 +95,10 @@ export interface Config {
   readonly holdMusicUrl: string | undefined;
   readonly ttsVoice: string | undefined;
   readonly runWorker: boolean;
+  /** Failed ID entries per bridge per minute above which the bridge is in alarm. */
+  readonly bridgeAlarmFailuresPerMin: number;
+  /** Seconds of silence before each refusal while a bridge is in alarm (0: no slow-down). */
+  readonly bridgeAlarmDelayS: number;
   /** Proxies in front of the service whose X-Forwarded-For is believed (client address for rate limits). */
   readonly trustProxyHops: number;
   readonly adminRequestTimeoutMs: number;
@@ -161,6 +167,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     holdMusicUrl: e.HOLD_MUSIC_URL,
     ttsVoice: e.TTS_VOICE,
     runWorker: e.RUN_WORKER,
+    bridgeAlarmFailuresPerMin: e.BRIDGE_ALARM_FAILURES_PER_MIN,
+    bridgeAlarmDelayS: e.BRIDGE_ALARM_DELAY_S,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     adminRequestTimeoutMs: e.ADMIN_REQUEST_TIMEOUT_MS,
   });

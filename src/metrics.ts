@@ -40,6 +40,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly bridgeAlarmEntries = new Counter({
+    name: 'attendant_bridge_alarm_failed_entries_total',
+    help: 'Failed ID entries answered while their bridge had an unusual failure rate (each slowed down)',
+    registers: [this.registry],
+  });
+
   readonly directoryLookups = new Counter({
     name: 'attendant_directory_lookups_total',
     help: 'Conference-ID lookups by result and by where the answer came from (source="database" after a cache miss or during a fallback)',

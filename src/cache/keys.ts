@@ -39,6 +39,11 @@ export class CacheKeys {
     return `${this.prefix}${this.bridgeTag(bridgeId)}:l`;
   }
 
+  /** Failed ID entries on a bridge in the last minute (a sliding-window sorted set). */
+  bridgeFailures(bridgeId: string): string {
+    return `${this.prefix}${this.bridgeTag(bridgeId)}:f`;
+  }
+
   /** Guards a bridge's rebuild so that one instance does it. */
   rebuildLock(bridgeId: string): string {
     return `${this.prefix}${this.bridgeTag(bridgeId)}:rebuild`;

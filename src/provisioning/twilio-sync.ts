@@ -15,15 +15,16 @@ import type { Services } from '../services.js';
 import { recordAudit, type Actor } from '../store/audit.js';
 import { findNumber } from '../store/numbers.js';
 import { twilioFor, TwilioRateLimited, type TwilioAccess } from './twilio-client.js';
+import { VOICE_PATHS } from '../voice/urls.js';
 
 /** Where Twilio sends a number's calls. The /voice routes themselves belong to the IVR. */
 export function voiceConfigFor(publicBaseUrl: string) {
   return {
-    voiceUrl: `${publicBaseUrl}/voice/incoming`,
+    voiceUrl: `${publicBaseUrl}${VOICE_PATHS.incoming}`,
     voiceMethod: 'POST',
-    voiceFallbackUrl: `${publicBaseUrl}/voice/fallback`,
+    voiceFallbackUrl: `${publicBaseUrl}${VOICE_PATHS.fallback}`,
     voiceFallbackMethod: 'POST',
-    statusCallback: `${publicBaseUrl}/voice/status`,
+    statusCallback: `${publicBaseUrl}${VOICE_PATHS.status}`,
     statusCallbackMethod: 'POST',
   } as const;
 }

@@ -2,6 +2,7 @@
 import type { Logger } from '../logging.js';
 import type { Services } from '../services.js';
 import { CallerLimits, PinGuard } from './abuse.js';
+import { BridgeAlarm } from './bridge-alarm.js';
 import { promptCatalogue, type PromptCatalogue } from './prompts.js';
 import type { Params } from './signature.js';
 import { Voices } from './speech.js';
@@ -14,6 +15,7 @@ export interface VoiceContext {
   readonly voices: Voices;
   readonly callers: CallerLimits;
   readonly pins: PinGuard;
+  readonly alarm: BridgeAlarm;
   readonly holdMusicUrl: string | undefined;
 }
 
@@ -34,6 +36,7 @@ export function createVoiceContext(s: Services, catalogue: PromptCatalogue = pro
     voices: new Voices(catalogue, s.config.ttsVoice),
     callers: new CallerLimits(s.cache, s.keys, s.config.callerFailureLimit, s.config.callerFailureWindowS * 1000, log),
     pins: new PinGuard(s.cache, s.keys, log),
+    alarm: new BridgeAlarm(s.cache, s.keys, s.metrics, log, s.config.bridgeAlarmFailuresPerMin, s.config.bridgeAlarmDelayS),
     holdMusicUrl: s.config.holdMusicUrl,
   };
 }

@@ -6,7 +6,7 @@ import { callerBucket } from './abuse.js';
 import type { VoiceContext, VoiceRequest } from './context.js';
 import type { PromptKey } from './prompts.js';
 import type { CallState } from './state.js';
-import { dialConference, gather, hangup, response, type Xml } from './twiml.js';
+import { dialConference, gather, hangup, pause, response, type Xml } from './twiml.js';
 
 /** Failed ID entries, and PIN prompts, one call may use. */
 export const MAX_ID_ATTEMPTS = 3;
@@ -18,13 +18,13 @@ const LEADER_TIMEOUT_S = 4;
 const PIN_TIMEOUT_S = 6;
 
 /** Asks for the conference ID; `lead` is said first (why we ask again). */
-export function idPrompt(ctx: VoiceContext, st: CallState, lead: PromptKey[] = []): string {
+export function idPrompt(ctx: VoiceContext, st: CallState, lead: PromptKey[] = [], before: Xml[] = []): string {
   const speaker = ctx.voices.for(st.language);
   const content: Xml[] = [speaker.say([...lead, 'enterId'])];
   if (st.menu) {
     for (let i = 1; i < st.languages.length; i++) content.push(ctx.voices.for(st.languages[i]!).say(['languageOption'], { digit: i }));
   }
-  return response(gather(
+  return response(...before, gather(
     { action: ctx.urls.step('entry', st), input: 'dtmf', finishOnKey: '#', timeout: ID_TIMEOUT_S, actionOnEmptyResult: true },
     ...content,
   ));
@@ -54,14 +54,21 @@ export async function failedEntry(ctx: VoiceContext, req: VoiceRequest, st: Call
   // The service's own trouble ('unavailable') is not held against the caller's number.
   const countsAgainstCaller = reason !== 'unavailable';
   const failures = st.failures + 1;
-  const limitReached = countsAgainstCaller && (await ctx.callers.recordFailure(callerBucket(req.from, st.bridgeId)));
+  const [limitReached, pause] = await Promise.all([
+    countsAgainstCaller ? ctx.callers.recordFailure(callerBucket(req.from, st.bridgeId)) : false,
+    GUESSES.has(reason) ? ctx.alarm.recordFailure(st.bridgeId) : 0,
+  ]);
   const speaker = ctx.voices.for(st.language);
   if (limitReached || failures >= MAX_ID_ATTEMPTS) {
-    return response(speaker.say([...message, 'tooManyAttempts']), hangup());
+    return response(...slowDown(pause), speaker.say([...message, 'tooManyAttempts']), hangup());
   }
   const next: CallState = { ...st, failures, conferenceId: undefined, pinTries: undefined };
-  return idPrompt(ctx, next, message);
+  return idPrompt(ctx, next, message, slowDown(pause));
 }
+
+/** Entries that look like guessing an ID (silence and the service's own trouble do not). */
+const GUESSES = new Set<EntryFailure>(['unknown', 'retired', 'expired', 'malformed']);
+const slowDown = (seconds: number): Xml[] => (seconds > 0 ? [pause(seconds)] : []);
 
 /** The organizer step: '*' (then '#' or a pause) asks for the PIN; '#' or silence joins. */
 export function leaderStep(ctx: VoiceContext, st: CallState, conferenceId: string): string {

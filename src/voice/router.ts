@@ -15,7 +15,7 @@ import { apology } from './flow.js';
 import { BodyTooLarge, parseForm, readBody } from './form.js';
 import { validSignature } from './signature.js';
 import { decodeState, type CallState } from './state.js';
-import { conferenceEvent, callStatus } from './steps/events.js';
+import { conferenceEvent, callStatus, fallback } from './steps/events.js';
 import { entry } from './steps/entry.js';
 import { incoming } from './steps/incoming.js';
 import { leader, pin } from './steps/leader.js';
@@ -33,6 +33,7 @@ const STEPS: Record<string, Step> = {
   [VOICE_PATHS.pin]: { call: pin },
   [VOICE_PATHS.conferenceEvents]: { callback: (ctx, req, query) => conferenceEvent(ctx, req, refToUuid(new URLSearchParams(query).get('b') ?? '')) },
   [VOICE_PATHS.status]: { callback: (ctx, req) => callStatus(ctx, req) },
+  [VOICE_PATHS.fallback]: { callback: (ctx, req) => fallback(ctx, req) },
 };
 
 export type VoiceHandler = (req: IncomingMessage, res: ServerResponse, pathAndQuery: string) => Promise<void>;

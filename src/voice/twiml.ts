@@ -69,6 +69,7 @@ export const response = (...verbs: Xml[]): string =>
 
 export const say = (value: string, attrs?: { language?: string; voice?: string }): Xml => textElement('Say', value, attrs);
 export const hangup = (): Xml => element('Hangup');
+export const pause = (seconds: number): Xml => element('Pause', { length: seconds });
 
 export interface GatherAttrs {
   action: string;

@@ -14,6 +14,8 @@ export const VOICE_PATHS = {
   pin: '/voice/pin',
   conferenceEvents: '/voice/conference-events',
   status: '/voice/status',
+  /** The number's Voice Fallback URL: Twilio posts it when the Voice URL failed or timed out. */
+  fallback: '/voice/fallback',
 } as const;
 
 export class VoiceUrls {

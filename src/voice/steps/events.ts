@@ -1,8 +1,9 @@
-// Callbacks that need no TwiML: Twilio's conference status events (which rooms run, so the
-// organizer step is skipped once the meeting has started) and call status (call endings).
+// Twilio's callbacks: conference status events (which rooms run, so the organizer step is
+// skipped once the meeting has started), call status (call endings) and the fallback URL.
 import { roomOwner } from '../../directory/rooms.js';
 import { maskNumber } from '../../logging.js';
 import { field, type VoiceContext, type VoiceRequest } from '../context.js';
+import { apology } from '../flow.js';
 import { response } from '../twiml.js';
 
 const EMPTY = response();
@@ -45,4 +46,16 @@ export function callStatus(ctx: VoiceContext, req: VoiceRequest): string {
     caller: maskNumber(req.from), to: req.to,
   }, ended ? 'call ended' : 'call status');
   return EMPTY;
+}
+
+/**
+ * POST /voice/fallback, the number's Voice Fallback URL: Twilio calls it when a webhook of
+ * the call failed or took too long (ErrorCode, ErrorUrl). The caller hears an apology instead
+ * of Twilio's "application error"; operators see the error in the log.
+ */
+export function fallback(ctx: VoiceContext, req: VoiceRequest): string {
+  const errorUrl = field(req.params, 'ErrorUrl');
+  ctx.log.error({ callSid: req.callSid, errorCode: field(req.params, 'ErrorCode'), errorPath: errorUrl ? new URL(errorUrl, ctx.urls.publicBaseUrl).pathname : undefined }, 'Twilio used the fallback URL: a voice webhook failed or timed out');
+  ctx.s.metrics.entryFailed('unavailable');
+  return apology(ctx, undefined);
 }
