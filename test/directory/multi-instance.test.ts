@@ -97,7 +97,9 @@ describe('two instances sharing PostgreSQL and Redis', () => {
       await c.press(`${pin}#`);
       return c;
     };
-    expect((await tryPin(user.leaderPin)).state).toBe('conference'); // the PIN is now cached on the shared Redis
+    const first = await tryPin(user.leaderPin);
+    expect(first.state).toBe('conference'); // the PIN is now cached on the shared Redis
+    await first.hangup(); // the meeting ends, so the next caller gets the organizer step again
     const r = await api(b, 'POST', `/tenants/${tenant.id}/users/${user.id}/leader-pin/reset`, { sendEmail: false });
     const old = await tryPin(user.leaderPin);
     expect(old.state).toBe('gathering'); // asked again: a wrong PIN
