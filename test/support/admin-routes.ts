@@ -18,6 +18,9 @@ export function adminRoutes(ctx: () => { h: Harness; fixture: Provisioned }): Ro
   const t = () => ctx().fixture.tenant.id;
   const bridge = () => ctx().fixture.bridge.id;
   const user = () => ctx().fixture.users[1]!.id;
+  const meetingBody = () => ({ subject: 'Weekly', startsAt: new Date(Date.now() + 86_400_000).toISOString(), endsAt: new Date(Date.now() + 90_000_000).toISOString() });
+  const newMeeting = async () => (await expectStatus(h().api.post(`/api/v1/tenants/${t()}/users/${user()}/meetings`, meetingBody()), 201)).id as string;
+  const newJob = async () => (await expectStatus(h().api.post(`/api/v1/tenants/${t()}/conference-id-resets`, { userIds: [user()], sendEmail: false }), 202)).jobId as string;
   const newUser = async () => (await expectStatus(h().api.post(`/api/v1/tenants/${t()}/users`, { email: freshEmail(), displayName: 'x', sendEmail: false }), 201)).id as string;
   return [
     { name: 'create bridge', scope: 'platform', method: 'post', target: () => ({ path: '/api/v1/bridges', body: { name: 'b' } }), ok: 201 },
@@ -56,6 +59,30 @@ export function adminRoutes(ctx: () => { h: Harness; fixture: Provisioned }): Ro
     },
     { name: 'send conference info', scope: 'tenant', method: 'post', target: () => ({ path: `/api/v1/tenants/${t()}/users/${user()}/conference-info/send`, body: {} }), ok: 202 },
     { name: 'reset leader PIN', scope: 'tenant', method: 'post', target: () => ({ path: `/api/v1/tenants/${t()}/users/${user()}/leader-pin/reset`, body: { sendEmail: false } }), ok: 200 },
+    { name: 'schedule meeting', scope: 'tenant', method: 'post', target: () => ({ path: `/api/v1/tenants/${t()}/users/${user()}/meetings`, body: meetingBody() }), ok: 201 },
+    { name: 'get meeting', scope: 'tenant', method: 'get', target: async () => ({ path: `/api/v1/tenants/${t()}/users/${user()}/meetings/${await newMeeting()}` }), ok: 200 },
+    { name: 'meeting invitation', scope: 'tenant', method: 'get', target: async () => ({ path: `/api/v1/tenants/${t()}/users/${user()}/meetings/${await newMeeting()}/invitation.ics` }), ok: 200 },
+    { name: 'bulk conference-ID reset', scope: 'tenant', method: 'post', target: () => ({ path: `/api/v1/tenants/${t()}/conference-id-resets`, body: { userIds: [user()], sendEmail: false } }), ok: 202 },
+    { name: 'get job', scope: 'tenant', method: 'get', target: async () => ({ path: `/api/v1/jobs/${await newJob()}` }), ok: 200 },
+    { name: 'list tenant jobs', scope: 'tenant', method: 'get', target: () => ({ path: `/api/v1/tenants/${t()}/jobs` }), ok: 200 },
+    {
+      name: 'default-number move', scope: 'platform', method: 'post', ok: 202,
+      target: async () => {
+        const to = freshNumber();
+        await expectStatus(h().api.put(`/api/v1/dial-in-numbers/${encodeURIComponent(to)}`, { bridgeId: bridge(), type: 'toll' }), 201);
+        return { path: `/api/v1/bridges/${bridge()}/default-number-moves`, body: { from: ctx().fixture.number, to } };
+      },
+    },
+    { name: 'outbox summary', scope: 'platform', method: 'get', target: () => ({ path: '/api/v1/outbox/summary' }), ok: 200 },
+    { name: 'outbox messages', scope: 'platform', method: 'get', target: () => ({ path: '/api/v1/outbox?status=dead' }), ok: 200 },
+    {
+      name: 'retry outbox message', scope: 'platform', method: 'post', ok: 202,
+      target: async () => {
+        const { rows } = await h().services.db.query<{ id: string }>(
+          "INSERT INTO outbox (kind, payload, status, done_at, last_error) VALUES ('email', '{}', 'dead', now(), 'test') RETURNING id");
+        return { path: `/api/v1/outbox/${rows[0]!.id}/retry`, body: {} };
+      },
+    },
     { name: 'audit events', scope: 'tenant', method: 'get', target: () => ({ path: `/api/v1/tenants/${t()}/audit-events?limit=5` }), ok: 200 },
   ];
 }
