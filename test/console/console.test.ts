@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPin } from '../../src/conferencing/pins.js';
-import { BOOTSTRAP_KEY, createHarness, expectStatus, provision, type Harness, type Provisioned } from '../support/harness.js';
+import { SimulatedCall } from '../../src/simulator/index.js';
+import { AUTH_TOKEN, BOOTSTRAP_KEY, createHarness, expectStatus, provision, type Harness, type Provisioned } from '../support/harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -49,6 +50,15 @@ describe.skipIf(!haveChromium)('the admin console in Chromium', () => {
 
   const text = (selector: string) => page.locator(selector).innerText();
 
+  /** A simulated caller (signed webhooks, as Twilio sends them) entering `conferenceId`. */
+  async function callWith(conferenceId: string) {
+    const c = new SimulatedCall({ serviceUrl: base, publicBaseUrl: h.config.publicBaseUrl, authToken: AUTH_TOKEN, to: p.number });
+    await c.dial();
+    await c.press(`${conferenceId}#`);
+    if (c.state === 'gathering' && c.gathering?.node.attrs.action?.includes('/voice/leader')) await c.press('#');
+    return c;
+  }
+
   async function signIn(key: string) {
     await page.goto(`${base}/admin`);
     await page.fill('#api-key', key);
@@ -79,8 +89,9 @@ describe.skipIf(!haveChromium)('the admin console in Chromium', () => {
     expect(await page.locator('#workspace').isHidden()).toBe(true);
   });
 
-  it('signs in, finds the user, and resets the conference ID through the dialog', async () => {
+  it('signs in, finds the user, and resets the conference ID through the dialog: callers follow', async () => {
     const u = p.users[0]!;
+    expect((await callWith(u.conferenceId!)).state).toBe('conference');
     await signIn(BOOTSTRAP_KEY);
     await page.locator('#workspace').waitFor({ state: 'visible' });
     expect(await text('#who')).toContain('platform key');
@@ -114,6 +125,11 @@ describe.skipIf(!haveChromium)('the admin console in Chromium', () => {
     expect(user.conferenceId).toBe(shown);
     expect(await h.services.directory.lookupConferenceId(p.bridge.id, Number(u.conferenceId))).toMatchObject({ status: 'retired' });
     expect(await h.services.directory.lookupConferenceId(p.bridge.id, Number(shown))).toMatchObject({ status: 'active', ownerKind: 'user', ownerId: u.id });
+    // what a caller can join changed with the click
+    const refused = await callWith(u.conferenceId!);
+    expect(refused.state).not.toBe('conference');
+    expect(refused.transcript()).toMatch(/has changed/);
+    expect((await callWith(shown)).state).toBe('conference');
     const audit = await expectStatus(h.api.get(`/api/v1/tenants/${p.tenant.id}/audit-events?limit=20`), 200);
     const event = audit.items.find((e: { action: string; target: { id: string } }) => e.action === 'conference_id.reset' && e.target.id === u.id);
     expect(event).toBeDefined();
