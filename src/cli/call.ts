@@ -4,11 +4,12 @@
 //
 //   --url URL              where the service listens    (ATTENDANT_URL, default http://localhost:$PORT or :3000)
 //   --public-base-url URL  the service's PUBLIC_BASE_URL (PUBLIC_BASE_URL, default: --url)
-//   --token TOKEN          the service's auth token      (TWILIO_AUTH_TOKEN, default: none, for a
-//                          development service that does not check signatures)
+//   --token TOKEN          the service's auth token      (TWILIO_AUTH_TOKEN, default: the development
+//                          default a service started without TWILIO_AUTH_TOKEN uses)
 //   --from NUMBER          the caller ID                 (default: a random +1555 number)
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { DEV_TWILIO_AUTH_TOKEN } from '../config.js';
 import { SimulatedCall, type Heard } from '../simulator/index.js';
 
 const HELP = `usage: npm run call -- [number] [--from NUMBER] [--url URL] [--public-base-url URL] [--token TOKEN]`;
@@ -30,7 +31,7 @@ async function main(): Promise<number> {
   }
   const serviceUrl = values.url ?? process.env.ATTENDANT_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
   const publicBaseUrl = values['public-base-url'] ?? process.env.PUBLIC_BASE_URL ?? serviceUrl;
-  const authToken = values.token ?? process.env.TWILIO_AUTH_TOKEN ?? '';
+  const authToken = values.token ?? process.env.TWILIO_AUTH_TOKEN ?? DEV_TWILIO_AUTH_TOKEN;
 
   const rl = createInterface({ input: process.stdin, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
