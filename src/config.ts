@@ -116,6 +116,17 @@ export class ConfigError extends Error {
  */
 export const DEV_TWILIO_AUTH_TOKEN = 'dev-twilio-auth-token-not-a-secret';
 
+/** loadConfig for a program's entry point: a bad environment is printed and exits 78 (EX_CONFIG). */
+export function loadConfigOrExit(program: string, source: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(source);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${program}: ${err.message}\n`);
+    process.exit(78);
+  }
+}
+
 const REQUIRED_IN_PRODUCTION = ['DATABASE_URL', 'TWILIO_AUTH_TOKEN', 'SECRETS_KEY'] as const;
 
 /** Parses the environment; throws ConfigError naming every bad variable. */

@@ -1,7 +1,7 @@
 // `npm start`: validate the environment, apply migrations, connect, serve; stop gracefully.
 import { createServer } from 'node:http';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { loadConfigOrExit, type Config } from './config.js';
 import { prepareDevelopment } from './development.js';
 import { HttpDrain } from './http/drain.js';
 import { Lifecycle } from './lifecycle.js';
@@ -18,16 +18,7 @@ async function resolveDatabaseUrl(config: Config, log: Logger): Promise<{ url: s
 }
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`conference-attendant: ${err.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('conference-attendant');
   const log = createLogger(config.logLevel);
   if (config.secretsKey.ephemeral) log.warn('SECRETS_KEY is not set: using a random key for this process; pending PIN emails will not survive a restart');
   if (config.twilio.devDefault) log.warn('TWILIO_AUTH_TOKEN is not set: using the published development default (never in production)');

@@ -1,23 +1,14 @@
 // `npm run worker`: the outbox worker alone (emails, meeting migration, bulk jobs, the
 // expired-ID sweeper), for deployments that run it apart from the HTTP instances
 // (then start those with RUN_WORKER=false). Stops cleanly on SIGTERM/SIGINT.
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { createLogger } from './logging.js';
 import { buildOutboxWorker } from './outbox/build-worker.js';
 import { migrate } from './store/migrate.js';
 import { buildServices, connectCache } from './wiring.js';
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`conference-attendant worker: ${err.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('conference-attendant worker');
   const log = createLogger(config.logLevel, { role: 'worker' });
   if (!config.databaseUrl) {
     process.stderr.write('conference-attendant worker: DATABASE_URL is required (the embedded database belongs to `npm start`)\n');

@@ -1,11 +1,11 @@
 // `npm run directory:rebuild [-- bridgeId...]`: refills the Redis directory from PostgreSQL
 // (every bridge and the dial-in numbers by default) and marks it trusted. Safe at any time:
 // every write is a compare-and-set, so it never replaces a newer value.
-import { loadConfig } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { createLogger } from '../logging.js';
 import { buildServices, connectCache } from '../wiring.js';
 
-const config = loadConfig();
+const config = loadConfigOrExit('directory:rebuild');
 const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
 if (!config.databaseUrl || config.redis.kind === 'memory') {
   process.stderr.write('directory:rebuild needs DATABASE_URL and REDIS_URL (or REDIS_CLUSTER_NODES)\n');
