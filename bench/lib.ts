@@ -1,7 +1,7 @@
 // Shared pieces for the benchmarks: private Redis servers and databases, timing, tables.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -86,3 +86,31 @@ export function printTable(title: string, rows: Record<string, string | number>[
   process.stdout.write(`\n${title}\n${line(cols)}\n${line(width.map((w) => '-'.repeat(w)))}\n`);
   for (const r of rows) process.stdout.write(line(cols.map((c) => String(r[c]))) + '\n');
 }
+
+/** `npm run bench -- --quick` (BENCH_QUICK=1): smaller sizes and shorter runs, same shape. */
+export const QUICK = process.env.BENCH_QUICK === '1';
+
+/** One line of a section's table: a figure, the same-run baseline it is read against, the target. */
+export interface Figure {
+  measure: string;
+  value: string;
+  baseline: string;
+  /** value / baseline, or baseline / value, as the measure reads best ("3.1x faster"). */
+  ratio: string;
+  target: string;
+  /** 'yes' | 'NO' where there is a target, '' where the figure is for information. */
+  met: string;
+}
+
+/**
+ * Prints a section's table, and appends it as one JSON line to BENCH_RESULTS_FILE when set, so
+ * that bench/run.ts can gather every section into one summary.
+ */
+export function report(section: string, title: string, rows: Figure[], notes: string[] = []): void {
+  printTable(title, rows as unknown as Record<string, string>[]);
+  for (const n of notes) process.stdout.write(`  ${n}\n`);
+  const file = process.env.BENCH_RESULTS_FILE;
+  if (file) appendFileSync(file, JSON.stringify({ section, title, rows, notes }) + '\n');
+}
+
+export const met = (ok: boolean): string => (ok ? 'yes' : 'NO');
