@@ -34,7 +34,7 @@ async function waitForPort(port: number): Promise<void> {
   throw new Error(`nothing listens on ${port}`);
 }
 
-export interface BenchRedis { url: string; port: number; stop(): Promise<void> }
+export interface BenchRedis { url: string; port: number; pid?: number; stop(): Promise<void> }
 
 export async function startRedis(): Promise<BenchRedis> {
   const port = await freePort();
@@ -44,6 +44,7 @@ export async function startRedis(): Promise<BenchRedis> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: proc.pid,
     async stop() {
       await new Promise((r) => { proc.once('exit', r); proc.kill('SIGKILL'); });
       rmSync(dir, { recursive: true, force: true });

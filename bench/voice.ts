@@ -1,58 +1,46 @@
-// `npm run bench:voice`: requests per second and latency of the ID-entry webhook (an active ID,
-// answered with the organizer step) at 32 concurrent connections, next to a naive baseline
-// (bench/naive-server.ts) and a floor (bench/floor-server.ts: bare node:http, constant answer)
-// measured in the same run. Each server and the load generator (bench/load.ts: wrk or
-// autocannon) run in processes of their own; the runs alternate.
+// Voice webhooks under load: the ID entry (an active ID, answered with the organizer step) and
+// the incoming call (the dialed number looked up, the ID prompt), at 32 and 256 concurrent
+// connections, each next to two servers measured in the same run:
+//   - the naive baseline (bench/naive-server.ts: express + twilio.validateRequest +
+//     VoiceResponse + one Redis GET, as Twilio's samples write it), and
+//   - the ceiling (bench/floor-server.ts: bare node:http answering a constant document).
+// Then the same webhooks with the service's Redis stopped: answered from PostgreSQL.
+// Each server and the load generator (bench/load.ts: wrk or autocannon) run in processes of
+// their own, and the servers' runs alternate so that drift on a busy machine hits each alike.
 //
-//   --duration S     seconds per run (default 10)      --rounds N   runs per server (default 2)
-//   --connections N  (default 32)                      --cpu-prof   write V8 CPU profiles of the
-//   --loader wrk|autocannon (default: wrk when                      servers to bench/profiles/
-//                    installed: apt-get install -y wrk)             (see bench/profile-summary.ts)
-// Needs PostgreSQL (TEST_PG_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres) and
-// Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379); it makes a database and a key prefix
-// of its own and removes both afterwards.
+//   --duration S   seconds per run (default 10; --quick 3)   --rounds N  runs per server (2; quick 1)
+//   --connections LIST  (default 32,256)                     --cpu-prof  V8 CPU profiles of the
+//   --loader wrk|autocannon (default: wrk when installed,               servers in bench/profiles/
+//            apt-get install -y wrk)                                    (bench/profile-summary.ts)
+// Needs PostgreSQL (BENCH_PG_ADMIN_URL); makes a database and a Redis server of its own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { sign } from '../src/simulator/twilio.js';
 import { VoiceUrls } from '../src/voice/urls.js';
 import { wrkInstalled, type LoadResult } from './load.js';
+import { createDatabase, freePort, met, QUICK, report, startRedis, type Figure } from './lib.js';
 
 const { values: args } = parseArgs({
   options: {
-    duration: { type: 'string', default: '10' },
-    rounds: { type: 'string', default: '2' },
-    connections: { type: 'string', default: '32' },
+    duration: { type: 'string', default: QUICK ? '3' : '10' },
+    rounds: { type: 'string', default: QUICK ? '1' : '2' },
+    connections: { type: 'string', default: '32,256' },
     'cpu-prof': { type: 'boolean', default: false },
     loader: { type: 'string' },
   },
 });
 const DURATION = Number(args.duration);
 const ROUNDS = Number(args.rounds);
-const CONNECTIONS = Number(args.connections);
+const CONNECTIONS = args.connections.split(',').map(Number);
 const LOADER = (args.loader ?? (wrkInstalled() ? 'wrk' : 'autocannon')) as 'wrk' | 'autocannon';
-const PG_ADMIN = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PUBLIC_BASE_URL = 'https://attendant.example.com';
 const TOKEN = randomBytes(16).toString('hex');
 const ADMIN_KEY = 'bench-' + randomBytes(24).toString('hex');
-const tag = randomBytes(4).toString('hex');
-const DB_NAME = `attendant_bench_${tag}`;
-const PREFIX = `bench-${tag}:`;
 const PROFILE_DIR = 'bench/profiles';
-
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as { port: number };
-    s.close(() => resolve(port));
-  });
-});
 
 function start(script: string, env: Record<string, string>): ChildProcess {
   const flags = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
@@ -74,36 +62,52 @@ async function stop(child: ChildProcess): Promise<void> {
   await new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
 }
 
-function load(url: string, body: string, headers: Record<string, string>, duration: number): Promise<LoadResult> {
+/** A webhook request; `url` is the path and query, sent to whichever server is measured. */
+interface Request { url: string; body: string; headers: Record<string, string> }
+
+function load(base: string, r: Request, connections: number, duration: number): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify({ url, body, headers, connections: CONNECTIONS, duration, loader: LOADER })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify({ ...r, url: base + r.url, connections, duration, loader: LOADER })], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited with ${code}`))));
   });
 }
 
-type Measured = LoadResult & { cpuUsPerRequest: number | null };
-type Results = Record<'attendant' | 'naive' | 'floor', Measured[]>;
-
 /** CPU time (user + system, µs) a process has used so far; null where /proc is missing. */
 function cpuUs(pid: number | undefined): number | null {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // USER_HZ on Linux
   } catch {
     return null;
   }
 }
-const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+type Measured = LoadResult & { cpuUsPerRequest: number | null };
 
 /** One load run, with the server's CPU time per request: steadier than req/s on a busy machine. */
-async function measure(server: ChildProcess, url: string, body: string, headers: Record<string, string>): Promise<Measured> {
+async function measure(server: ChildProcess, base: string, r: Request, connections: number): Promise<Measured> {
   const before = cpuUs(server.pid);
-  const r = await load(url, body, headers, DURATION);
+  const result = await load(base, r, connections, DURATION);
   const after = cpuUs(server.pid);
-  return { ...r, cpuUsPerRequest: before === null || after === null ? null : (after - before) / r.total };
+  return { ...result, cpuUsPerRequest: before === null || after === null ? null : (after - before) / result.total };
 }
+
+/** The mean of the rounds (req/s, percentiles, CPU), with the failures summed. */
+function summarise(rs: Measured[]) {
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return {
+    rps: mean(rs.map((r) => r.requestsPerSecond)),
+    p50: mean(rs.map((r) => r.p50)),
+    p99: mean(rs.map((r) => r.p99)),
+    cpu: rs.every((r) => r.cpuUsPerRequest !== null) ? mean(rs.map((r) => r.cpuUsPerRequest!)) : null,
+    failed: rs.reduce((a, r) => a + r.errors + r.non2xx, 0),
+  };
+}
+type Summary = ReturnType<typeof summarise>;
+
+const fmt = (s: Summary) => `${Math.round(s.rps)} req/s, p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms${s.cpu === null ? '' : `, ${Math.round(s.cpu)} µs CPU/req`}${s.failed ? `, ${s.failed} FAILED` : ''}`;
 
 async function admin(base: string, method: string, path: string, body: unknown) {
   const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -111,119 +115,150 @@ async function admin(base: string, method: string, path: string, body: unknown) 
   return res.json() as Promise<Record<string, string>>;
 }
 
+/** Checks a server's answer before it is measured: a failing server would only look fast. */
+async function expectAnswer(name: string, base: string, r: Request, pattern: RegExp): Promise<void> {
+  const res = await fetch(base + r.url, { method: 'POST', body: r.body, headers: r.headers });
+  const text = await res.text();
+  if (res.status !== 200 || !pattern.test(text)) throw new Error(`${name} answered ${res.status}: ${text}`);
+}
+
+/** Active-ID lookups answered from the cache and from the database so far (Prometheus). */
+async function lookups(base: string): Promise<{ cache: number; database: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const count = (source: string) => [...text.matchAll(new RegExp(`attendant_directory_lookups_total\\{[^}]*source="${source}"[^}]*\\} (\\d+)`, 'g'))].reduce((a, m) => a + Number(m[1]), 0);
+  return { cache: count('cache'), database: count('database') };
+}
+
 async function main() {
   if (args['cpu-prof']) mkdirSync(PROFILE_DIR, { recursive: true });
-  const pgAdmin = new pg.Client({ connectionString: PG_ADMIN });
-  await pgAdmin.connect();
-  await pgAdmin.query(`CREATE DATABASE ${DB_NAME}`);
-  const dbUrl = new URL(PG_ADMIN);
-  dbUrl.pathname = `/${DB_NAME}`;
-  const redis = new Redis(REDIS_URL);
+  const db = await createDatabase();
+  const redis = await startRedis();
+  const raw = new Redis(redis.url);
   const servers: ChildProcess[] = [];
   try {
-    const ours = await freePort();
-    const naive = await freePort();
-    servers.push(start('src/main.ts', {
-      NODE_ENV: 'production', PORT: String(ours), PUBLIC_BASE_URL, DATABASE_URL: dbUrl.toString(), REDIS_URL, REDIS_KEY_PREFIX: PREFIX,
+    const [ours, naive, floor] = [await freePort(), await freePort(), await freePort()];
+    const attendant = start('src/main.ts', {
+      NODE_ENV: 'production', PORT: String(ours), PUBLIC_BASE_URL, DATABASE_URL: db.url, REDIS_URL: redis.url,
       TWILIO_AUTH_TOKEN: TOKEN, BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, SECRETS_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', RUN_WORKER: 'false',
-    }));
-    servers.push(start('bench/naive-server.ts', { PORT: String(naive), REDIS_URL, KEY: `${PREFIX}naive:`, PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN: TOKEN }));
-    const floor = await freePort();
-    servers.push(start('bench/floor-server.ts', { PORT: String(floor) }));
+    });
+    const naiveServer = start('bench/naive-server.ts', { PORT: String(naive), REDIS_URL: redis.url, KEY: 'naive:', PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN: TOKEN });
+    const floorServer = start('bench/floor-server.ts', { PORT: String(floor) });
+    servers.push(attendant, naiveServer, floorServer);
     const oursBase = `http://127.0.0.1:${ours}`;
     const naiveBase = `http://127.0.0.1:${naive}`;
     const floorBase = `http://127.0.0.1:${floor}`;
     await Promise.all([waitReady(`${oursBase}/readyz`), waitReady(`${naiveBase}/healthz`), waitReady(`${floorBase}/`)]);
 
-    // One organizer on a bridge of its own; the naive server gets the same answer in one key.
+    // One organizer on a bridge of its own; the naive server gets the same facts in two keys.
     const bridge = await admin(oursBase, 'POST', '/api/v1/bridges', { name: 'bench' });
     const number = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
     await admin(oursBase, 'PUT', `/api/v1/dial-in-numbers/${encodeURIComponent(number)}`, { bridgeId: bridge.id, type: 'toll' });
     const tenant = await admin(oursBase, 'POST', '/api/v1/tenants', { name: 'bench', bridgeId: bridge.id });
-    const user = await admin(oursBase, 'POST', `/api/v1/tenants/${tenant.id}/users`, { email: `bench.${tag}@example.com`, displayName: 'Bench', sendEmail: false });
+    const user = await admin(oursBase, 'POST', `/api/v1/tenants/${tenant.id}/users`, { email: 'bench@example.com', displayName: 'Bench', sendEmail: false });
     const id = user.conferenceId!;
-    await redis.set(`${PREFIX}naive:${id}`, JSON.stringify({ room: `room-bench-${tag}` }));
+    await raw.set(`naive:${id}`, JSON.stringify({ room: `room-${user.id}` }));
+    await raw.set(`naive:number:${number}`, JSON.stringify({ bridge: bridge.id }));
 
     const urls = new VoiceUrls(PUBLIC_BASE_URL);
-    const publicUrl = urls.step('entry', { bridgeId: bridge.id!, language: 'en-US', languages: ['en-US'], menu: false, failures: 0 });
-    const path = publicUrl.slice(PUBLIC_BASE_URL.length);
-    const params = {
-      AccountSid: 'AC' + '0'.repeat(32), ApiVersion: '2010-04-01', CallSid: 'CA' + randomBytes(16).toString('hex'), CallStatus: 'in-progress',
-      Called: number, Caller: '+15005550006', Digits: id, Direction: 'inbound', FinishedOnKey: '#', From: '+15005550006', FromCountry: 'US', To: number, ToCountry: 'US',
+    const request = (publicUrl: string, extra: Record<string, string>): Request => {
+      const params = {
+        AccountSid: 'AC' + '0'.repeat(32), ApiVersion: '2010-04-01', CallSid: 'CA' + randomBytes(16).toString('hex'), CallStatus: 'in-progress',
+        Called: number, Caller: '+15005550006', Direction: 'inbound', From: '+15005550006', FromCountry: 'US', To: number, ToCountry: 'US', ...extra,
+      };
+      return {
+        url: publicUrl.slice(PUBLIC_BASE_URL.length),
+        body: new URLSearchParams(params).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(TOKEN, publicUrl, params) },
+      };
     };
-    const body = new URLSearchParams(params).toString();
-    const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(TOKEN, publicUrl, params) };
+    const webhooks = [
+      {
+        name: 'ID entry', pattern: /<Gather[^>]*leader/,
+        request: request(urls.step('entry', { bridgeId: bridge.id!, language: 'en-US', languages: ['en-US'], menu: false, failures: 0 }), { Digits: id, FinishedOnKey: '#' }),
+      },
+      { name: 'incoming call', pattern: /<Gather[^>]*entry/, request: request(`${PUBLIC_BASE_URL}/voice/incoming`, {}) },
+    ];
+    // The naive server's URLs carry no state; it is signed for its own paths.
+    const naiveRequest = (w: (typeof webhooks)[number]) => {
+      const path = w.request.url.split('?')[0]!;
+      const params = Object.fromEntries(new URLSearchParams(w.request.body));
+      return { ...w.request, url: path, headers: { ...w.request.headers, 'x-twilio-signature': sign(TOKEN, PUBLIC_BASE_URL + path, params) } };
+    };
 
-    // Both must answer the organizer step before they are measured; the warm-up also lets the
-    // service rebuild and trust the cache, so that it answers from Redis alone.
-    for (const [name, base] of [['attendant', oursBase], ['naive', naiveBase]] as const) {
-      const res = await fetch(base + path, { method: 'POST', body, headers });
-      const text = await res.text();
-      if (res.status !== 200 || !/<Gather[^>]*leader/.test(text)) throw new Error(`${name} answered ${res.status}: ${text}`);
+    // Every server must answer right before it is measured; the warm-up also lets the service
+    // rebuild and trust its cache, so that it answers from Redis alone.
+    for (const w of webhooks) {
+      await expectAnswer('attendant', oursBase, w.request, w.pattern);
+      await expectAnswer('naive', naiveBase, naiveRequest(w), /<Gather/);
+      await Promise.all([load(oursBase, w.request, 32, 2), load(naiveBase, naiveRequest(w), 32, 2)]);
     }
-    await Promise.all([load(oursBase + path, body, headers, 3), load(naiveBase + path, body, headers, 3)]);
-    const cacheBefore = await cacheLookups(oursBase);
 
-    const results: Results = { attendant: [], naive: [], floor: [] };
-    for (let round = 0; round < ROUNDS; round++) {
-      results.naive.push(await measure(servers[1]!, naiveBase + path, body, headers));
-      results.attendant.push(await measure(servers[0]!, oursBase + path, body, headers));
-      results.floor.push(await measure(servers[2]!, floorBase + path, body, headers));
+    const rows: Figure[] = [];
+    const notes: string[] = [];
+    const up = new Map<string, Summary>();
+    for (const connections of CONNECTIONS) {
+      for (const w of webhooks) {
+        const rs = { attendant: [] as Measured[], naive: [] as Measured[], floor: [] as Measured[] };
+        for (let round = 0; round < ROUNDS; round++) {
+          rs.naive.push(await measure(naiveServer, naiveBase, naiveRequest(w), connections));
+          rs.attendant.push(await measure(attendant, oursBase, w.request, connections));
+          rs.floor.push(await measure(floorServer, floorBase, w.request, connections));
+        }
+        const [a, n, f] = [summarise(rs.attendant), summarise(rs.naive), summarise(rs.floor)];
+        up.set(`${w.name}@${connections}`, n);
+        const targeted = w.name === 'ID entry' && connections === 32;
+        rows.push({
+          measure: `${w.name}, ${connections} conns: req/s`, value: String(Math.round(a.rps)), baseline: `naive ${Math.round(n.rps)}; ceiling ${Math.round(f.rps)}`,
+          ratio: `${(a.rps / n.rps).toFixed(2)}x naive; ${(a.rps / f.rps).toFixed(2)} of ceiling`, target: targeted ? '>= 3x naive' : '', met: targeted ? met(a.rps >= 3 * n.rps) : '',
+        });
+        rows.push({
+          measure: `${w.name}, ${connections} conns: p50 / p99 ms`, value: `${a.p50.toFixed(1)} / ${a.p99.toFixed(1)}`,
+          baseline: `naive ${n.p50.toFixed(1)} / ${n.p99.toFixed(1)}; ceiling ${f.p50.toFixed(1)} / ${f.p99.toFixed(1)}`,
+          ratio: `p99 ${(n.p99 / a.p99).toFixed(2)}x lower`, target: targeted ? 'p99 <= 10 ms' : '', met: targeted ? met(a.p99 <= 10) : '',
+        });
+        notes.push(`${w.name} @${connections}: attendant ${fmt(a)} | naive ${fmt(n)} | ceiling ${fmt(f)}`);
+        if (a.failed || n.failed) notes.push('WARNING: some requests failed; those figures are not comparable');
+      }
     }
-    const cacheAfter = await cacheLookups(oursBase);
-    report(results, cacheAfter.cache - cacheBefore.cache, cacheAfter.database - cacheBefore.database);
+    const fromRedis = await lookups(oursBase);
+
+    // Redis down: the service's Redis stops answering (SIGSTOP: a hung server, the harder case
+    // than a refused connection); callers are answered from PostgreSQL.
+    process.kill(redisPid(redis), 'SIGSTOP');
+    try {
+      await sleep(1500);
+      for (const w of webhooks) await expectAnswer('attendant (Redis down)', oursBase, w.request, w.pattern);
+      for (const connections of CONNECTIONS) {
+        for (const w of webhooks) {
+          const rs: Measured[] = [];
+          for (let round = 0; round < ROUNDS; round++) rs.push(await measure(attendant, oursBase, w.request, connections));
+          const a = summarise(rs);
+          const n = up.get(`${w.name}@${connections}`)!;
+          rows.push({
+            measure: `Redis down: ${w.name}, ${connections} conns`, value: `${Math.round(a.rps)} req/s, p99 ${a.p99.toFixed(1)} ms`,
+            baseline: `naive (Redis up) ${Math.round(n.rps)} req/s, p99 ${n.p99.toFixed(1)} ms`, ratio: `${(a.rps / n.rps).toFixed(2)}x naive`, target: '', met: '',
+          });
+          notes.push(`Redis down, ${w.name} @${connections}: attendant ${fmt(a)}`);
+        }
+      }
+    } finally {
+      process.kill(redisPid(redis), 'SIGCONT');
+    }
+    const after = await lookups(oursBase);
+    notes.push(`active-ID lookups: ${fromRedis.cache} from Redis and ${fromRedis.database} from PostgreSQL while Redis was up; ${after.database - fromRedis.database} from PostgreSQL while it was down`);
+    notes.push(`load from ${LOADER}; ${ROUNDS} x ${DURATION} s per server and setting, alternating`);
+    report('voice', `Voice webhooks (node ${process.version})`, rows, notes);
   } finally {
     await Promise.all(servers.map(stop));
-    await deleteKeys(redis);
-    redis.disconnect();
-    await pgAdmin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-    await pgAdmin.end();
+    raw.disconnect();
+    await redis.stop();
+    await db.drop();
   }
 }
 
-/** Active-ID lookups answered from the cache and from the database so far (Prometheus). */
-async function cacheLookups(base: string): Promise<{ cache: number; database: number }> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  const count = (source: string) => Number(new RegExp(`attendant_directory_lookups_total\\{result="active",source="${source}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
-  return { cache: count('cache'), database: count('database') };
-}
-
-function report(results: Results, fromCache: number, fromDatabase: number) {
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const row = (name: string, rs: Measured[]) => ({
-    server: name,
-    'req/s': Math.round(mean(rs.map((r) => r.requestsPerSecond))),
-    'p50 ms': mean(rs.map((r) => r.p50)).toFixed(2),
-    'p99 ms': mean(rs.map((r) => r.p99)).toFixed(2),
-    'max ms': Math.max(...rs.map((r) => r.max)),
-    'server CPU µs/req': rs.every((r) => r.cpuUsPerRequest !== null) ? Math.round(mean(rs.map((r) => r.cpuUsPerRequest!))) : 'n/a',
-    requests: rs.reduce((a, r) => a + r.total, 0),
-    'errors+non2xx': rs.reduce((a, r) => a + r.errors + r.non2xx, 0),
-  });
-  const ours = row('attendant (src/voice)', results.attendant);
-  const naive = row('naive baseline', results.naive);
-  const floor = row('floor: bare node:http', results.floor);
-  console.log(`\nID-entry webhook, ${CONNECTIONS} connections, ${ROUNDS} x ${DURATION} s per server, alternating; load from ${LOADER} (node ${process.version})`);
-  console.table([ours, naive, floor]);
-  const ratio = ours['req/s'] / naive['req/s'];
-  const runs = (rs: Measured[]) => rs.map((r) => `${Math.round(r.requestsPerSecond)} req/s p99 ${r.p99.toFixed(1)} ms`).join('; ');
-  console.log(`per run: attendant ${runs(results.attendant)}\n         naive ${runs(results.naive)}\n         floor ${runs(results.floor)}`);
-  console.log(`attendant / naive: ${ratio.toFixed(2)}x req/s (target >= 2x); attendant p99 ${ours['p99 ms']} ms (target <= 10 ms)`);
-  if (typeof ours['server CPU µs/req'] === 'number' && typeof naive['server CPU µs/req'] === 'number') {
-    console.log(`server CPU per request: attendant ${ours['server CPU µs/req']} µs, naive ${naive['server CPU µs/req']} µs (${(naive['server CPU µs/req'] / ours['server CPU µs/req']).toFixed(2)}x less); one core's worth: ${Math.round(1e6 / ours['server CPU µs/req'])} vs ${Math.round(1e6 / naive['server CPU µs/req'])} req/s`);
-  }
-  console.log(`active-ID lookups during the runs: ${fromCache} from Redis, ${fromDatabase} from PostgreSQL`);
-  console.log(`the floor (a constant answer, nothing checked or looked up) shows what this machine allows right now: p99 ${floor['p99 ms']} ms`);
-  if (ours['errors+non2xx'] || naive['errors+non2xx']) console.log('WARNING: some requests failed; the figures are not comparable');
-}
-
-async function deleteKeys(redis: Redis): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+function redisPid(r: { pid?: number }): number {
+  if (!r.pid) throw new Error('the private Redis has no pid');
+  return r.pid;
 }
 
 main().catch((err) => {

@@ -1,6 +1,7 @@
 // CacheStore on Redis or a Redis Cluster (ioredis). Commands fail fast while disconnected
-// (no offline queue) and time out quickly, so a sick Redis costs callers milliseconds: the
-// directory then answers from PostgreSQL.
+// (no offline queue) and time out quickly; after a timeout (a hung server keeps its connection
+// open) every command fails at once until a background PING answers again. So a sick Redis
+// costs callers microseconds, not a timeout each: the directory then answers from PostgreSQL.
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logging.js';
@@ -25,6 +26,16 @@ export interface RedisStoreOptions {
   /** Per-command deadline: a hung Redis must not hold a caller. */
   commandTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** How often a stalled store PINGs to find out whether Redis answers again. */
+  probeEveryMs?: number;
+}
+
+/** Thrown without touching Redis while it is known not to answer. */
+export class CacheStalledError extends Error {
+  constructor() {
+    super('redis is not answering (commands timed out); failing fast until a PING answers');
+    this.name = 'CacheStalledError';
+  }
 }
 
 const COMMON: RedisOptions = {
@@ -47,6 +58,9 @@ export class RedisStore implements CacheStore {
   /** Bumped on every connection change, so a refresh that straddles one is discarded. */
   #epoch = 0;
   readonly #listeners: (() => void)[] = [];
+  /** Set when a command timed out; cleared by a probe PING that answers, or a new connection. */
+  #stalled = false;
+  readonly #probeEveryMs: number;
 
   constructor(options: RedisStoreOptions, private readonly log: Logger) {
     const common: RedisOptions = {
@@ -54,6 +68,7 @@ export class RedisStore implements CacheStore {
       commandTimeout: options.commandTimeoutMs ?? 400,
       connectTimeout: options.connectTimeoutMs ?? 2000,
     };
+    this.#probeEveryMs = options.probeEveryMs ?? 200;
     if (options.clusterNodes) {
       this.kind = 'cluster';
       this.client = new Cluster(options.clusterNodes.map((n) => ({ host: n.host, port: n.port })), {
@@ -113,6 +128,7 @@ export class RedisStore implements CacheStore {
   }
 
   #connectionChanged(up: boolean): void {
+    if (up) this.#stalled = false;
     // Forget every identity first: until INFO answers again nothing cached is trusted.
     this.#runIds.clear();
     this.#identitiesKnown = false;
@@ -135,6 +151,35 @@ export class RedisStore implements CacheStore {
     } catch (err) {
       this.log.debug({ err: (err as Error).message }, 'could not read redis run_id');
     }
+  }
+
+  /** Runs one command unless Redis is known to be stalled; a timeout marks it stalled. */
+  async #run<T>(command: () => Promise<T>): Promise<T> {
+    if (this.#stalled) throw new CacheStalledError();
+    try {
+      return await command();
+    } catch (err) {
+      if ((err as Error).message === 'Command timed out') this.#stall();
+      throw err;
+    }
+  }
+
+  #stall(): void {
+    if (this.#stalled) return;
+    this.#stalled = true;
+    this.log.warn('redis command timed out; cache commands fail fast until redis answers a PING');
+    const probe = () => {
+      if (!this.#stalled) return;
+      this.client.ping().then(
+        () => {
+          if (!this.#stalled) return;
+          this.#stalled = false;
+          this.log.info('redis answers again');
+        },
+        () => setTimeout(probe, this.#probeEveryMs).unref(),
+      );
+    };
+    setTimeout(probe, this.#probeEveryMs).unref();
   }
 
   serverIdentity(key: string): string | null {
@@ -166,7 +211,7 @@ export class RedisStore implements CacheStore {
           if (k < 0) k = keys.push(w.key) - 1;
           args.push(String(k + 1), w.field, w.value);
         }
-        const result = await this.#commands.casFields(keys.length, ...keys, ...args);
+        const result = await this.#run(() => this.#commands.casFields(keys.length, ...keys, ...args));
         indexes.forEach((i, n) => (out[i] = result[n] ?? null));
       }),
     );
@@ -174,23 +219,23 @@ export class RedisStore implements CacheStore {
   }
 
   async hget(key: string, field: string): Promise<string | null> {
-    return this.client.hget(key, field);
+    return this.#run(() => this.client.hget(key, field));
   }
 
   async lookupConferenceId(k: ConferenceIdLookupKeys): Promise<ConferenceIdLookup> {
-    const [entry, marker, tenant, live] = await this.#commands.lookupConferenceId(k.bucket, k.marker, k.tenants, k.liveRooms, k.field);
+    const [entry, marker, tenant, live] = await this.#run(() => this.#commands.lookupConferenceId(k.bucket, k.marker, k.tenants, k.liveRooms, k.field));
     return { entry: entry ?? null, marker: marker ?? null, tenant: tenant ?? null, liveSince: live == null ? null : Number(live) };
   }
 
   async hgetWithMarker(key: string, field: string, marker: string): Promise<{ value: string | null; marker: string | null }> {
-    const [value, m] = await this.#commands.hgetWithMarker(key, marker, field);
+    const [value, m] = await this.#run(() => this.#commands.hgetWithMarker(key, marker, field));
     return { value: value ?? null, marker: m ?? null };
   }
 
   async *hashFields(key: string): AsyncIterable<string[]> {
     let cursor = '0';
     do {
-      const [next, flat] = await this.client.hscan(key, cursor, 'COUNT', 1000);
+      const [next, flat] = await this.#run(() => this.client.hscan(key, cursor, 'COUNT', 1000));
       cursor = next;
       const fields = flat.filter((_, i) => i % 2 === 0);
       if (fields.length) yield fields;
@@ -198,43 +243,43 @@ export class RedisStore implements CacheStore {
   }
 
   async get(key: string): Promise<string | null> {
-    return this.client.get(key);
+    return this.#run(() => this.client.get(key));
   }
 
   async set(key: string, value: string, options: { ttlMs?: number; onlyIfAbsent?: boolean } = {}): Promise<boolean> {
     const args: (string | number)[] = [];
     if (options.ttlMs) args.push('PX', options.ttlMs);
     if (options.onlyIfAbsent) args.push('NX');
-    return (await this.client.call('SET', key, value, ...args)) === 'OK';
+    return (await this.#run(() => this.client.call('SET', key, value, ...args))) === 'OK';
   }
 
   async del(key: string): Promise<void> {
-    await this.client.del(key);
+    await this.#run(() => this.client.del(key));
   }
 
   async delIfEquals(key: string, value: string): Promise<void> {
-    await this.#commands.delIfEquals(key, value);
+    await this.#run(() => this.#commands.delIfEquals(key, value));
   }
 
   async zadd(key: string, score: number, member: string): Promise<void> {
-    await this.client.zadd(key, score, member);
+    await this.#run(() => this.client.zadd(key, score, member));
   }
 
   async zrem(key: string, member: string): Promise<void> {
-    await this.client.zrem(key, member);
+    await this.#run(() => this.client.zrem(key, member));
   }
 
   async slidingWindow(key: string, nowMs: number, windowMs: number, add: boolean): Promise<number> {
     const member = `${nowMs}-${randomBytes(4).toString('hex')}`;
-    return Number(await this.#commands.slidingWindow(key, String(nowMs), String(windowMs), add ? '1' : '0', member));
+    return Number(await this.#run(() => this.#commands.slidingWindow(key, String(nowMs), String(windowMs), add ? '1' : '0', member)));
   }
 
   async incrWithExpiry(key: string, ttlMs: number): Promise<number> {
-    return Number(await this.#commands.incrWithExpiry(key, String(ttlMs)));
+    return Number(await this.#run(() => this.#commands.incrWithExpiry(key, String(ttlMs))));
   }
 
   async publish(channel: string, message: string): Promise<void> {
-    await this.client.publish(channel, message);
+    await this.#run(() => this.client.publish(channel, message));
   }
 
   async subscribe(channel: string, onMessage: (message: string) => void): Promise<void> {
@@ -253,6 +298,7 @@ export class RedisStore implements CacheStore {
 
   async close(): Promise<void> {
     this.#listeners.length = 0;
+    this.#stalled = false; // ends the probe
     await Promise.allSettled([this.client.quit(), this.#subscriber?.quit()]);
     this.client.disconnect();
     this.#subscriber?.disconnect();

@@ -66,8 +66,18 @@ export class PrivateRedis {
     const p = this.#proc;
     this.#proc = null;
     if (!p || p.exitCode !== null) return;
+    p.kill('SIGCONT'); // a paused server must run to die
     await new Promise((r) => { p.once('exit', r); p.kill('SIGKILL'); });
     await waitForPort(this.port, false);
+  }
+
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, like a hung host. */
+  pause(): void {
+    this.#proc?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.#proc?.kill('SIGCONT');
   }
 
   /** Starts again from `dump.rdb` in its folder, if one was saved (old data comes back). */
