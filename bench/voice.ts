@@ -12,6 +12,7 @@
 //   --connections LIST  (default 32,256)                     --cpu-prof  V8 CPU profiles of the
 //   --loader wrk|autocannon (default: wrk when installed,               servers in bench/profiles/
 //            apt-get install -y wrk)                                    (bench/profile-summary.ts)
+//   --only entry,incoming,down  (default all: the two webhooks, then both with Redis down)
 // Needs PostgreSQL (BENCH_PG_ADMIN_URL); makes a database and a Redis server of its own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -30,8 +31,10 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '32,256' },
     'cpu-prof': { type: 'boolean', default: false },
     loader: { type: 'string' },
+    only: { type: 'string', default: 'entry,incoming,down' },
   },
 });
+const ONLY = new Set(args.only.split(','));
 const DURATION = Number(args.duration);
 const ROUNDS = Number(args.rounds);
 const CONNECTIONS = args.connections.split(',').map(Number);
@@ -173,11 +176,11 @@ async function main() {
     };
     const webhooks = [
       {
-        name: 'ID entry', pattern: /<Gather[^>]*leader/,
+        key: 'entry', name: 'ID entry', pattern: /<Gather[^>]*leader/,
         request: request(urls.step('entry', { bridgeId: bridge.id!, language: 'en-US', languages: ['en-US'], menu: false, failures: 0 }), { Digits: id, FinishedOnKey: '#' }),
       },
-      { name: 'incoming call', pattern: /<Gather[^>]*entry/, request: request(`${PUBLIC_BASE_URL}/voice/incoming`, {}) },
-    ];
+      { key: 'incoming', name: 'incoming call', pattern: /<Gather[^>]*entry/, request: request(`${PUBLIC_BASE_URL}/voice/incoming`, {}) },
+    ].filter((w) => ONLY.has(w.key));
     // The naive server's URLs carry no state; it is signed for its own paths.
     const naiveRequest = (w: (typeof webhooks)[number]) => {
       const path = w.request.url.split('?')[0]!;
@@ -224,25 +227,27 @@ async function main() {
 
     // Redis down: the service's Redis stops answering (SIGSTOP: a hung server, the harder case
     // than a refused connection); callers are answered from PostgreSQL.
-    process.kill(redisPid(redis), 'SIGSTOP');
-    try {
-      await sleep(1500);
-      for (const w of webhooks) await expectAnswer('attendant (Redis down)', oursBase, w.request, w.pattern);
-      for (const connections of CONNECTIONS) {
-        for (const w of webhooks) {
-          const rs: Measured[] = [];
-          for (let round = 0; round < ROUNDS; round++) rs.push(await measure(attendant, oursBase, w.request, connections));
-          const a = summarise(rs);
-          const n = up.get(`${w.name}@${connections}`)!;
-          rows.push({
-            measure: `Redis down: ${w.name}, ${connections} conns`, value: `${Math.round(a.rps)} req/s, p99 ${a.p99.toFixed(1)} ms`,
-            baseline: `naive (Redis up) ${Math.round(n.rps)} req/s, p99 ${n.p99.toFixed(1)} ms`, ratio: `${(a.rps / n.rps).toFixed(2)}x naive`, target: '', met: '',
-          });
-          notes.push(`Redis down, ${w.name} @${connections}: attendant ${fmt(a)}`);
+    if (ONLY.has('down')) {
+      process.kill(redisPid(redis), 'SIGSTOP');
+      try {
+        await sleep(1500);
+        for (const w of webhooks) await expectAnswer('attendant (Redis down)', oursBase, w.request, w.pattern);
+        for (const connections of CONNECTIONS) {
+          for (const w of webhooks) {
+            const rs: Measured[] = [];
+            for (let round = 0; round < ROUNDS; round++) rs.push(await measure(attendant, oursBase, w.request, connections));
+            const a = summarise(rs);
+            const n = up.get(`${w.name}@${connections}`)!;
+            rows.push({
+              measure: `Redis down: ${w.name}, ${connections} conns`, value: `${Math.round(a.rps)} req/s, p99 ${a.p99.toFixed(1)} ms`,
+              baseline: `naive (Redis up) ${Math.round(n.rps)} req/s, p99 ${n.p99.toFixed(1)} ms`, ratio: `${(a.rps / n.rps).toFixed(2)}x naive`, target: '', met: '',
+            });
+            notes.push(`Redis down, ${w.name} @${connections}: attendant ${fmt(a)}`);
+          }
         }
+      } finally {
+        process.kill(redisPid(redis), 'SIGCONT');
       }
-    } finally {
-      process.kill(redisPid(redis), 'SIGCONT');
     }
     const after = await lookups(oursBase);
     notes.push(`active-ID lookups: ${fromRedis.cache} from Redis and ${fromRedis.database} from PostgreSQL while Redis was up; ${after.database - fromRedis.database} from PostgreSQL while it was down`);

@@ -23,7 +23,8 @@ export async function connectCache(config: Config, log: Logger): Promise<CacheSt
     log.warn('REDIS_URL is not set: using an in-process cache (one instance only, development only)');
     return new MemoryStore();
   }
-  const store = new RedisStore(r.kind === 'cluster' ? { clusterNodes: r.nodes } : { url: r.url }, log);
+  // 300 ms per command: the caller path's whole budget for the cache (see directory.ts).
+  const store = new RedisStore({ ...(r.kind === 'cluster' ? { clusterNodes: r.nodes } : { url: r.url }), commandTimeoutMs: 300 }, log);
   try {
     await store.waitUntilReady(5000);
   } catch {

@@ -60,6 +60,8 @@ export class RedisStore implements CacheStore {
   readonly #listeners: (() => void)[] = [];
   /** Set when a command timed out; cleared by a probe PING that answers, or a new connection. */
   #stalled = false;
+  /** One instance for every refused command: a stack per refusal would cost more than the call. */
+  readonly #stalledError = new CacheStalledError();
   readonly #probeEveryMs: number;
 
   constructor(options: RedisStoreOptions, private readonly log: Logger) {
@@ -155,7 +157,7 @@ export class RedisStore implements CacheStore {
 
   /** Runs one command unless Redis is known to be stalled; a timeout marks it stalled. */
   async #run<T>(command: () => Promise<T>): Promise<T> {
-    if (this.#stalled) throw new CacheStalledError();
+    if (this.#stalled) throw this.#stalledError;
     try {
       return await command();
     } catch (err) {

@@ -52,7 +52,11 @@ export type LeaderPinLookupResult = { status: 'found'; hash: string | null } | {
 export interface DirectoryOptions {
   /** Budget for a PostgreSQL read on the caller path. */
   databaseTimeoutMs?: number;
-  cacheTimeoutMs?: number;
+  /**
+   * Budget for a cache read or write; null (the default) leaves it to the store, whose command
+   * deadline (RedisStore commandTimeoutMs) already bounds it without a timer per call.
+   */
+  cacheTimeoutMs?: number | null;
   /** How long a room counts as started without an 'end' (a lost callback must not stick). */
   liveRoomMaxAgeMs?: number;
 }
@@ -80,7 +84,7 @@ export class Directory {
   ) {
     this.rebuilder = new Rebuilder(sql, store, keys, log, (scope, outcome, ms) => events.rebuilt?.(scope, outcome, ms));
     this.trust = new Trust(store, this.rebuilder, log);
-    this.#cacheBreaker = new CircuitBreaker('cache', { timeoutMs: options.cacheTimeoutMs ?? 300, failureThreshold: 3, openMs: 1000 });
+    this.#cacheBreaker = new CircuitBreaker('cache', { timeoutMs: options.cacheTimeoutMs ?? null, failureThreshold: 3, openMs: 1000 });
     this.#databaseBreaker = new CircuitBreaker('database', { timeoutMs: options.databaseTimeoutMs ?? 1500, failureThreshold: 3, openMs: 2000 });
     this.#liveMaxAgeMs = options.liveRoomMaxAgeMs ?? 24 * 3600_000;
   }

@@ -11,8 +11,11 @@ export class CircuitOpenError extends Error {
 export interface BreakerOptions {
   failureThreshold?: number;
   openMs?: number;
-  /** Deadline per call; a slow answer counts as a failure. */
-  timeoutMs?: number;
+  /**
+   * Deadline per call; a slow answer counts as a failure. Null when the work enforces its own
+   * deadline (a Redis command timeout), which spares a timer and a race on every call.
+   */
+  timeoutMs?: number | null;
   now?: () => number;
 }
 
@@ -22,14 +25,17 @@ export class CircuitBreaker {
   #trialInFlight = false;
   readonly #threshold: number;
   readonly #openMs: number;
-  readonly #timeoutMs: number;
+  readonly #timeoutMs: number | null;
   readonly #now: () => number;
+  /** Thrown while open: one instance, since building an Error (its stack) per refused call adds up. */
+  readonly #openError: CircuitOpenError;
 
   constructor(readonly dependency: string, options: BreakerOptions = {}) {
     this.#threshold = options.failureThreshold ?? 3;
     this.#openMs = options.openMs ?? 2000;
-    this.#timeoutMs = options.timeoutMs ?? 1000;
+    this.#timeoutMs = options.timeoutMs === undefined ? 1000 : options.timeoutMs;
     this.#now = options.now ?? Date.now;
+    this.#openError = new CircuitOpenError(dependency);
   }
 
   get isOpen(): boolean {
@@ -39,15 +45,16 @@ export class CircuitBreaker {
   async run<T>(work: () => Promise<T>): Promise<T> {
     const halfOpen = this.#failures >= this.#threshold;
     if (halfOpen) {
-      if (this.#now() < this.#openUntil || this.#trialInFlight) throw new CircuitOpenError(this.dependency);
+      if (this.#now() < this.#openUntil || this.#trialInFlight) throw this.#openError;
       this.#trialInFlight = true;
     }
     let timer: NodeJS.Timeout | undefined;
     try {
-      const result = await Promise.race([
+      const timeoutMs = this.#timeoutMs;
+      const result = timeoutMs === null ? await work() : await Promise.race([
         work(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`${this.dependency} did not answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
+          timer = setTimeout(() => reject(new Error(`${this.dependency} did not answer within ${timeoutMs} ms`)), timeoutMs);
         }),
       ]);
       this.#failures = 0;
