@@ -2,7 +2,7 @@
 // ID, each next to a baseline measured in the same run:
 //   - rebuild time vs. the time to only read the same rows from PostgreSQL (the floor);
 //   - bytes per ID vs. the naive layout (one Redis string key per ID with the same value).
-// Usage: npm run bench:directory [-- --ids 1000000]
+// Usage: npx tsx bench/directory.ts [--ids 1000000]   (--quick: 100,000)
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { CacheKeys } from '../src/cache/keys.js';
@@ -11,9 +11,9 @@ import { Rebuilder } from '../src/directory/rebuild.js';
 import { CONFERENCE_ID_COLUMNS, conferenceIdWrite, type ConferenceIdRow } from '../src/directory/source.js';
 import { silentLogger } from '../src/logging.js';
 import { Database } from '../src/store/db.js';
-import { createDatabase, printTable, startRedis, timed } from './lib.js';
+import { createDatabase, met, QUICK, report, startRedis, timed } from './lib.js';
 
-const { values } = parseArgs({ options: { ids: { type: 'string', default: '1000000' } } });
+const { values } = parseArgs({ options: { ids: { type: 'string', default: QUICK ? '100000' : '1000000' } } });
 const N = Number(values.ids);
 
 const db = await createDatabase();
@@ -70,9 +70,18 @@ try {
   }
   const naiveBytes = ((await usedMemory(raw)) - naiveBefore) / N;
 
-  printTable(`Directory, ${N.toLocaleString('en')} IDs on one bridge (${new Date().toISOString().slice(0, 10)}, node ${process.version})`, [
-    { measure: 'rebuild (read + compare-and-set writes + marker)', value: `${(rebuild.ms / 1000).toFixed(1)} s`, baseline: `read only: ${(readOnly.ms / 1000).toFixed(1)} s`, ratio: `${(rebuild.ms / readOnly.ms).toFixed(2)}x`, target: '< 60 s', met: rebuild.ms < 60_000 ? 'yes' : 'NO' },
-    { measure: 'Redis bytes per ID (used_memory delta)', value: bytesPerId.toFixed(1), baseline: `one key per ID: ${naiveBytes.toFixed(1)}`, ratio: `${(bytesPerId / naiveBytes).toFixed(2)}x`, target: '<= 150', met: bytesPerId <= 150 ? 'yes' : 'NO' },
+  report('directory', `Directory, ${N.toLocaleString('en')} IDs on one bridge`, [
+    {
+      measure: `rebuild of ${N.toLocaleString('en')} IDs (read + compare-and-set writes + marker)`, value: `${(rebuild.ms / 1000).toFixed(1)} s`,
+      baseline: `reading the rows alone: ${(readOnly.ms / 1000).toFixed(1)} s`, ratio: `${(rebuild.ms / readOnly.ms).toFixed(2)}x the read`,
+      target: N >= 1_000_000 ? '< 60 s' : '', met: N >= 1_000_000 ? met(rebuild.ms < 60_000) : '',
+    },
+    {
+      measure: 'Redis bytes per ID (used_memory delta)', value: bytesPerId.toFixed(1), baseline: `one key per ID: ${naiveBytes.toFixed(1)}`,
+      ratio: `${(bytesPerId / naiveBytes).toFixed(2)}x`,
+      // Buckets hold many IDs each: below a million IDs on 9 million numbers they are sparse.
+      target: N >= 1_000_000 ? '<= 150' : '', met: N >= 1_000_000 ? met(bytesPerId <= 150) : '',
+    },
   ]);
   if (!rebuild.result.completed) process.stdout.write('warning: the rebuild did not complete\n');
 } finally {
