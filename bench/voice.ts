@@ -13,7 +13,9 @@
 //   --loader wrk|autocannon (default: wrk when installed,               servers in bench/profiles/
 //            apt-get install -y wrk)                                    (bench/profile-summary.ts)
 //   --only entry,incoming,down  (default all: the two webhooks, then both with Redis down)
-// Needs PostgreSQL (BENCH_PG_ADMIN_URL); makes a database and a Redis server of its own.
+// The service runs as deployed: LOG_LEVEL info (a log line per webhook, to /dev/null here;
+// BENCH_LOG_LEVEL changes it). Needs PostgreSQL (BENCH_PG_ADMIN_URL); makes a database and a
+// Redis server of its own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -142,7 +144,7 @@ async function main() {
     const [ours, naive, floor] = [await freePort(), await freePort(), await freePort()];
     const attendant = start('src/main.ts', {
       NODE_ENV: 'production', PORT: String(ours), PUBLIC_BASE_URL, DATABASE_URL: db.url, REDIS_URL: redis.url,
-      TWILIO_AUTH_TOKEN: TOKEN, BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, SECRETS_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', RUN_WORKER: 'false',
+      TWILIO_AUTH_TOKEN: TOKEN, BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, SECRETS_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', RUN_WORKER: 'false',
     });
     const naiveServer = start('bench/naive-server.ts', { PORT: String(naive), REDIS_URL: redis.url, KEY: 'naive:', PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN: TOKEN });
     const floorServer = start('bench/floor-server.ts', { PORT: String(floor) });
