@@ -10,7 +10,7 @@
 // Environment passed on to the service when set: DATABASE_POOL_SIZE, DATABASE_PREPARED_STATEMENTS.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -78,7 +78,28 @@ function cpuUs(pid: number | undefined): number | null {
   }
 }
 
-interface Run { perSecond: number; count: number; p50: number; p99: number; cpuUsPerRequest: number | null }
+/** CPU time of every PostgreSQL process (backends, WAL writer, ...): the database's share. */
+function postgresCpuUs(): number | null {
+  try {
+    let sum = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (!readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres')) continue;
+        sum += cpuUs(Number(pid)) ?? 0;
+      } catch { /* gone */ }
+    }
+    return sum;
+  } catch {
+    return null;
+  }
+}
+
+interface Run {
+  perSecond: number; count: number; p50: number; p99: number;
+  /** CPU µs per request: the service, PostgreSQL (all of it, other users included), this load generator. */
+  cpuUsPerRequest: number | null; databaseUsPerRequest: number | null; loaderUsPerRequest: number;
+}
 
 /**
  * A closed loop: `workers` requests in flight for DURATION_MS; worker w calls `one(w, i)` for its
@@ -87,6 +108,8 @@ interface Run { perSecond: number; count: number; p50: number; p99: number; cpuU
 async function run(server: ChildProcess, workers: number, one: (w: number, i: number) => Promise<void>): Promise<Run> {
   const latencies: number[] = [];
   const cpuBefore = cpuUs(server.pid);
+  const pgBefore = postgresCpuUs();
+  const ownBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + DURATION_MS;
   await Promise.all(Array.from({ length: workers }, async (_, w) => {
@@ -98,11 +121,15 @@ async function run(server: ChildProcess, workers: number, one: (w: number, i: nu
   }));
   const elapsed = performance.now() - started;
   const cpuAfter = cpuUs(server.pid);
+  const pgAfter = postgresCpuUs();
+  const own = process.cpuUsage(ownBefore);
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
   return {
     perSecond: (latencies.length * 1000) / elapsed, count: latencies.length, p50: q(0.5), p99: q(0.99),
     cpuUsPerRequest: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / latencies.length,
+    databaseUsPerRequest: pgBefore === null || pgAfter === null ? null : (pgAfter - pgBefore) / latencies.length,
+    loaderUsPerRequest: (own.user + own.system) / latencies.length,
   };
 }
 
@@ -231,13 +258,17 @@ async function main(): Promise<void> {
     const mean = (rs: Run[], f: (r: Run) => number) => rs.reduce((a, r) => a + f(r), 0) / rs.length;
     const rate = (rs: Run[]) => Math.round(mean(rs, (r) => r.perSecond));
     const cpu = (rs: Run[]) => (rs.every((r) => r.cpuUsPerRequest !== null) ? `${Math.round(mean(rs, (r) => r.cpuUsPerRequest!))} µs` : 'n/a');
+    const pgCpu = (rs: Run[]) => (rs.every((r) => r.databaseUsPerRequest !== null) ? `${Math.round(mean(rs, (r) => r.databaseUsPerRequest!))} µs` : 'n/a');
+    const loaderCpu = (rs: Run[]) => `${Math.round(mean(rs, (r) => r.loaderUsPerRequest))} µs`;
     const lat = (rs: Run[]) => `p50 ${mean(rs, (r) => r.p50).toFixed(1)} ms, p99 ${mean(rs, (r) => r.p99).toFixed(1)} ms`;
     const x = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
     const rows: Figure[] = [
       { measure: `resets/s, ${PARALLEL} in flight`, value: String(rate(results.resetP!)), baseline: `${rate(results.getP!)} GET user/s`, ratio: x(rate(results.resetP!), rate(results.getP!)), target: `>= ${TARGET_PARALLEL}`, met: met(rate(results.resetP!) >= TARGET_PARALLEL) },
       { measure: 'resets/s, one at a time', value: String(rate(results.resetS!)), baseline: `${rate(results.getS!)} GET user/s`, ratio: x(rate(results.resetS!), rate(results.getS!)), target: '', met: '' },
       { measure: `reset latency, ${PARALLEL} in flight`, value: lat(results.resetP!), baseline: lat(results.getP!), ratio: '', target: '', met: '' },
-      { measure: 'service CPU per reset', value: cpu(results.resetP!), baseline: `${cpu(results.getP!)} per GET user`, ratio: '', target: '', met: '' },
+      { measure: `service CPU per reset, ${PARALLEL} in flight`, value: cpu(results.resetP!), baseline: `${cpu(results.getP!)} per GET user`, ratio: '', target: '', met: '' },
+      { measure: `PostgreSQL CPU per reset, ${PARALLEL} in flight`, value: pgCpu(results.resetP!), baseline: `${pgCpu(results.getP!)} per GET user`, ratio: '', target: '', met: '' },
+      { measure: `load generator CPU per reset, ${PARALLEL} in flight`, value: loaderCpu(results.resetP!), baseline: `${loaderCpu(results.getP!)} per GET user`, ratio: '', target: '', met: '' },
       { measure: `GET /api/v1/me/s, ${PARALLEL} in flight (framework + auth floor)`, value: String(rate(results.meP!)), baseline: `${cpu(results.meP!)} CPU/req`, ratio: x(rate(results.resetP!), rate(results.meP!)), target: '', met: '' },
     ];
     report('admin', 'Admin API: conference-ID resets through HTTP', rows, [

@@ -106,7 +106,9 @@ export async function allocateConferenceId(sql: Sql, c: Omit<Claim, 'conferenceI
     const row = await claimFirstFree(sql, c, randomConferenceIds(CANDIDATES_PER_ROUND, range.min, range.max));
     if (row) return row;
   }
-  for (let attempt = 0; attempt < MAX_ROUNDS; attempt++) {
+  // Each lost race means another allocation committed (a free ID fewer), so this ends; the cap
+  // only guards against a mistake.
+  for (let attempt = 0; attempt < 1000; attempt++) {
     const { free } = await freeIds(sql, c.bridgeId, range, null);
     if (free === 0) break;
     const { id } = await freeIds(sql, c.bridgeId, range, randomInt(free));
