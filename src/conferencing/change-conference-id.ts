@@ -32,9 +32,10 @@ export async function changeConferenceId(s: Services, actor: Actor, input: Chang
 }
 
 /**
- * The change inside the caller's transaction (a bulk job runs one per unit, see jobs/). A reset
- * costs six statements: lock (and stamp) the user, retire, allocate, audit, look for meetings,
- * and COMMIT; round trips are most of its cost.
+ * The change inside the caller's transaction (a bulk job runs one per unit, see jobs/). Round
+ * trips are most of a reset's cost, so it makes few: lock (and stamp) the user with the tenant's
+ * settings, retire (which returns the previous ID), allocate (one statement a round), audit, look
+ * for meetings; then the directory's before-commit write and COMMIT (see bench/admin.ts).
  */
 export async function changeConferenceIdIn(
   s: Services, tx: Tx, tenantId: string, actor: Actor, input: ChangeConferenceIdInput,
