@@ -40,6 +40,8 @@ const envSchema = z.object({
   PUBLIC_BASE_URL: optional(baseUrl),
   DATABASE_URL: optional(z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'must start with postgres:// or postgresql://')),
   DATABASE_POOL_SIZE: positiveInt.default(10),
+  // named prepared statements: on by default with DATABASE_URL, off for the embedded database
+  DATABASE_PREPARED_STATEMENTS: optional(z.enum(['true', 'false']).transform((v) => v === 'true')),
   DATA_DIR: z.string().default('data'),
   REDIS_URL: optional(redisUrl),
   REDIS_CLUSTER_NODES: optional(clusterNodes),
@@ -74,6 +76,12 @@ export interface Config {
   readonly publicBaseUrl: string;
   readonly databaseUrl: string | undefined;
   readonly databasePoolSize: number;
+  /**
+   * Every statement runs as a named prepared statement (parsed and planned once per connection).
+   * Off for the embedded database, and for a pooler that cannot keep them (PgBouncer before 1.21
+   * in transaction mode).
+   */
+  readonly databasePreparedStatements: boolean;
   readonly dataDir: string;
   readonly redis: Readonly<
     | { kind: 'single'; url: string; keyPrefix: string }
@@ -158,6 +166,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS ?? e.DATABASE_URL !== undefined,
     dataDir: e.DATA_DIR,
     redis,
     twilio: {

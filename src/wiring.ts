@@ -34,7 +34,7 @@ export async function connectCache(config: Config, log: Logger): Promise<CacheSt
 }
 
 export function buildServices(config: Config, log: Logger, databaseUrl: string, cache: CacheStore, metrics = new Metrics()): Services {
-  const db = new Database({ url: databaseUrl, poolSize: config.databasePoolSize }, log);
+  const db = new Database({ url: databaseUrl, poolSize: config.databasePoolSize, preparedStatements: config.databasePreparedStatements }, log);
   const keys = new CacheKeys(config.redis.keyPrefix);
   const directory = new Directory(cache, db, keys, log, {}, {
     lookup: (result, source) => metrics.directoryLookups.inc({ result, source }),

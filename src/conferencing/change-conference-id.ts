@@ -4,10 +4,10 @@
 import { AppError, notFound } from '../errors.js';
 import type { Services } from '../services.js';
 import { recordAudit, type Actor } from '../store/audit.js';
-import { allocateConferenceId, claimConferenceId, retireConferenceIds } from '../store/conference-ids.js';
+import { activeConferenceIdOf, allocateConferenceId, claimConferenceId, retireConferenceIds } from '../store/conference-ids.js';
 import type { Tx } from '../store/db.js';
-import { findTenant, type TenantRow } from '../store/tenants.js';
-import { findUser, touchConferenceIdUpdatedAt, type UserRow } from '../store/users.js';
+import { findTenant } from '../store/tenants.js';
+import { findUser, lockUserForIdChange, touchConferenceIdUpdatedAt } from '../store/users.js';
 import { conferenceIdChange } from '../directory/changes.js';
 import { enqueueMeetingMigration } from '../meetings/migration.js';
 import { queueEmail } from './notifications.js';
@@ -28,43 +28,49 @@ export interface ChangeConferenceIdInput {
 
 
 export async function changeConferenceId(s: Services, actor: Actor, input: ChangeConferenceIdInput): Promise<ConferenceIdChangeResult> {
-  const tenant = await findTenant(s.db, input.tenantId);
-  if (!tenant) throw notFound('tenant');
-  return s.db.transaction((tx) => changeConferenceIdIn(s, tx, tenant, actor, input));
+  return s.db.transaction((tx) => changeConferenceIdIn(s, tx, input.tenantId, actor, input));
 }
 
-/** The change inside the caller's transaction (a bulk job runs one per unit, see jobs/). */
+/**
+ * The change inside the caller's transaction (a bulk job runs one per unit, see jobs/). Round
+ * trips are most of a reset's cost, so it makes few: lock (and stamp) the user with the tenant's
+ * settings, retire (which returns the previous ID), allocate (one statement a round), audit, look
+ * for meetings; then the directory's before-commit write and COMMIT (see bench/admin.ts).
+ */
 export async function changeConferenceIdIn(
-  s: Services, tx: Tx, tenant: TenantRow, actor: Actor, input: ChangeConferenceIdInput,
+  s: Services, tx: Tx, tenantId: string, actor: Actor, input: ChangeConferenceIdInput,
 ): Promise<ConferenceIdChangeResult> {
   const chosen = input.conferenceId;
-  const user = await findUser(tx, tenant.id, input.userId, { lock: true });
-  if (!user) throw notFound('user');
+  const user = await lockUserForIdChange(tx, tenantId, input.userId, { touch: chosen === undefined });
+  if (!user) throw (await findTenant(tx, tenantId)) ? notFound('user') : notFound('tenant');
   if (user.provider !== 'builtin') throw new AppError('not_supported', 'a third-party user\'s conference ID is managed by their provider');
-  if (tenant.conference_id_mode !== 'static') throw new AppError('not_supported', 'in a dynamic-ID tenant each meeting has its own ID; there is no user ID to change');
-  const previous = user.conference_id === null ? null : String(user.conference_id);
-  const sendEmail = input.sendEmail ?? tenant.send_email_by_default;
-  if (chosen !== undefined && chosen === previous) return { conferenceId: chosen, previousConferenceId: previous, emailQueued: false };
+  if (user.conference_id_mode !== 'static') throw new AppError('not_supported', 'in a dynamic-ID tenant each meeting has its own ID; there is no user ID to change');
+  const sendEmail = input.sendEmail ?? user.send_email_by_default;
+  if (chosen !== undefined) {
+    const active = await activeConferenceIdOf(tx, 'user', user.id);
+    if (chosen === String(active)) return { conferenceId: chosen, previousConferenceId: chosen, emailQueued: false };
+  }
 
+  // The user's one active ID (the unique index allows no other) is the previous one.
   const retiredRows = await retireConferenceIds(tx, { ownerKind: 'user', ownerId: user.id }, chosen === undefined ? 'reset' : 'replaced', s.config.quarantineDays);
+  const previous = retiredRows.length ? String(retiredRows[0]!.conference_id) : null;
   const claim = {
-    bridgeId: tenant.bridge_id, tenantId: tenant.id, ownerKind: 'user' as const, ownerId: user.id,
+    bridgeId: user.bridge_id, tenantId: user.tenant_id, ownerKind: 'user' as const, ownerId: user.id,
     leaderUserId: user.id, expiresAt: null, quarantineDays: s.config.quarantineDays,
   };
   const row = chosen === undefined ? await allocateConferenceId(tx, claim) : await claimConferenceId(tx, { ...claim, conferenceId: Number(chosen) });
   if (!row) throw new AppError('conference_id_unavailable', `conference ID ${chosen} is active or quarantined on this bridge`);
-  await touchConferenceIdUpdatedAt(tx, user.id);
+  if (chosen !== undefined) await touchConferenceIdUpdatedAt(tx, user.id);
   s.directory.stage(tx, [...retiredRows.map((r) => conferenceIdChange(s.keys, r, true)), conferenceIdChange(s.keys, row, false)]);
 
   const conferenceId = String(row.conference_id);
-  const updated = (await findUser(tx, tenant.id, user.id))!;
   await recordAudit(tx, {
-    tenantId: tenant.id, actor, action: chosen === undefined ? 'conference_id.reset' : 'conference_id.set',
+    tenantId: user.tenant_id, actor, action: chosen === undefined ? 'conference_id.reset' : 'conference_id.set',
     target: { type: 'user', id: user.id }, details: { previousConferenceId: previous, conferenceId, emailQueued: sendEmail },
   });
-  if (sendEmail) await queueEmail(s, tx, updated, 'conference_id_changed', { previousConferenceId: previous });
+  if (sendEmail) await queueEmail(s, tx, (await findUser(tx, user.tenant_id, user.id))!, 'conference_id_changed', { previousConferenceId: previous });
   // The user's upcoming meetings move to the new ID (a job, in this same transaction).
-  await enqueueMeetingMigration(tx, updated, actor, 'conference_id_changed');
+  await enqueueMeetingMigration(tx, user, actor, 'conference_id_changed');
   tx.afterCommit(() => s.metrics.conferenceIdChanges.inc({ action: chosen === undefined ? 'reset' : 'set' }));
   return { conferenceId, previousConferenceId: previous, emailQueued: sendEmail };
 }

@@ -213,13 +213,16 @@ export class Directory {
         }
       });
     }
+    // What the before-commit write already holds (a retired ID's final value) is not sent again.
+    const after = changes.filter((c) => c.before !== c.after);
+    if (after.length === 0) return;
     tx.afterCommit(async () => {
       try {
-        await this.store.casFields(changes.map((c) => ({ key: c.key, field: c.field, value: c.after })));
+        await this.store.casFields(after.map((c) => ({ key: c.key, field: c.field, value: c.after })));
       } catch (err) {
         // Safe: the before-commit values (or nothing) send readers to PostgreSQL, which fills the cache.
         this.events.cacheWriteFailed?.('after_commit');
-        this.log.warn({ err: (err as Error).message, fields: changes.length }, 'directory cache not updated after commit; readers will fill it');
+        this.log.warn({ err: (err as Error).message, fields: after.length }, 'directory cache not updated after commit; readers will fill it');
       }
     });
   }

@@ -3,7 +3,8 @@
 // only picks candidates well.
 import { AppError } from '../errors.js';
 import { CONFERENCE_ID_COLUMNS, type ConferenceIdRow } from '../directory/source.js';
-import { randomConferenceIds } from '../conferencing/ids.js';
+import { randomInt } from 'node:crypto';
+import { MAX_CONFERENCE_ID, MIN_CONFERENCE_ID, randomConferenceIds } from '../conferencing/ids.js';
 import type { Sql } from './db.js';
 
 export type { ConferenceIdRow };
@@ -24,48 +25,96 @@ export interface Claim {
 const REUSABLE = `((x.state = 'retired' OR (x.expires_at IS NOT NULL AND x.expires_at <= now()))
                    AND x.quarantine_until IS NOT NULL AND x.quarantine_until <= now())`;
 
-/** Takes `conferenceId` for the owner if it is free; null when active or quarantined. */
-export async function claimConferenceId(sql: Sql, c: Claim): Promise<ConferenceIdRow | null> {
-  const { rows } = await sql.query<ConferenceIdRow>(
-    `INSERT INTO conference_ids AS x (bridge_id, conference_id, tenant_id, owner_kind, owner_id, leader_user_id, state, expires_at, quarantine_until)
-     VALUES ($1, $2, $3, $4, $5, $6, 'active', $7::timestamptz, $7::timestamptz + make_interval(days => $8))
-     ON CONFLICT (bridge_id, conference_id) DO UPDATE SET
+const INSERT_CLAIM = `INSERT INTO conference_ids AS x (bridge_id, conference_id, tenant_id, owner_kind, owner_id, leader_user_id, state, expires_at, quarantine_until)`;
+
+// A taken row is handed to the new owner only while it is reusable (the guard trigger agrees).
+const REUSE_ON_CONFLICT = `ON CONFLICT (bridge_id, conference_id) DO UPDATE SET
        tenant_id = EXCLUDED.tenant_id, owner_kind = EXCLUDED.owner_kind, owner_id = EXCLUDED.owner_id,
        leader_user_id = EXCLUDED.leader_user_id, state = 'active', assigned_at = now(), expires_at = EXCLUDED.expires_at,
        retired_at = NULL, retired_reason = NULL, quarantine_until = EXCLUDED.quarantine_until
      WHERE ${REUSABLE}
-     RETURNING ${CONFERENCE_ID_COLUMNS}`,
+     RETURNING ${CONFERENCE_ID_COLUMNS}`;
+
+/** Takes `conferenceId` for the owner if it is free; null when active or quarantined. */
+export async function claimConferenceId(sql: Sql, c: Claim): Promise<ConferenceIdRow | null> {
+  const { rows } = await sql.query<ConferenceIdRow>(
+    `${INSERT_CLAIM}
+     VALUES ($1, $2, $3, $4, $5, $6, 'active', $7::timestamptz, $7::timestamptz + make_interval(days => $8))
+     ${REUSE_ON_CONFLICT}`,
     [c.bridgeId, c.conferenceId, c.tenantId, c.ownerKind, c.ownerId, c.leaderUserId, c.expiresAt, c.quarantineDays],
   );
   return rows[0] ?? null;
 }
 
-/** Which of `candidates` are neither active nor quarantined on the bridge. */
-async function freeAmong(sql: Sql, bridgeId: string, candidates: number[]): Promise<number[]> {
-  const { rows } = await sql.query<{ id: number }>(
-    `SELECT c.id FROM unnest($2::int[]) WITH ORDINALITY AS c(id, n)
+/**
+ * One round of allocation in one statement: the first of `candidates` that is neither active nor
+ * quarantined (in this statement's snapshot) is claimed. Null when none was free, or when the
+ * chosen one was taken by a concurrent claim meanwhile (the INSERT waits for that transaction,
+ * then the conflict's WHERE refuses the row): the caller draws again.
+ */
+async function claimFirstFree(sql: Sql, c: Omit<Claim, 'conferenceId'>, candidates: number[]): Promise<ConferenceIdRow | null> {
+  const { rows } = await sql.query<ConferenceIdRow>(
+    `${INSERT_CLAIM}
+     SELECT $1::uuid, c.id, $3::uuid, $4::text, $5::uuid, $6::uuid, 'active', $7::timestamptz, $7::timestamptz + make_interval(days => $8::int)
+       FROM unnest($2::int[]) WITH ORDINALITY AS c(id, n)
       WHERE NOT EXISTS (SELECT 1 FROM conference_ids x WHERE x.bridge_id = $1 AND x.conference_id = c.id AND NOT ${REUSABLE})
-      ORDER BY c.n`,
-    [bridgeId, candidates],
+      ORDER BY c.n LIMIT 1
+     ${REUSE_ON_CONFLICT}`,
+    [c.bridgeId, candidates, c.tenantId, c.ownerKind, c.ownerId, c.leaderUserId, c.expiresAt, c.quarantineDays],
   );
-  return rows.map((r) => r.id);
+  return rows[0] ?? null;
+}
+
+/**
+ * How many IDs of the range are free, and the `k`-th of them (0-based, ascending) when `k` is
+ * given: one pass over the bridge's taken IDs (their gaps are the free IDs). For a bridge so full
+ * that random draws keep missing.
+ */
+async function freeIds(sql: Sql, bridgeId: string, range: IdRange, k: number | null): Promise<{ free: number; id: number | null }> {
+  const { rows } = await sql.query<{ free: number; id: number | null }>(
+    `WITH taken AS (
+       SELECT x.conference_id AS id FROM conference_ids x
+        WHERE x.bridge_id = $1 AND x.conference_id BETWEEN $2::int AND $3::int AND NOT ${REUSABLE}
+     ), gaps AS (
+       SELECT id + 1 AS first, lead(id, 1, $3::int + 1) OVER (ORDER BY id) - id - 1 AS size
+         FROM (SELECT $2::int - 1 AS id UNION ALL SELECT id FROM taken) t
+     ), counted AS (
+       SELECT first, size, sum(size) OVER (ORDER BY first) - size AS before FROM gaps WHERE size > 0
+     )
+     SELECT (SELECT coalesce(sum(size), 0) FROM counted)::int AS free,
+            (SELECT first + ($4::bigint - before) FROM counted WHERE $4::bigint >= before AND $4::bigint < before + size)::int AS id`,
+    [bridgeId, range.min, range.max, k],
+  );
+  return rows[0]!;
 }
 
 const CANDIDATES_PER_ROUND = 32;
 const MAX_ROUNDS = 20;
 
+export interface IdRange { min: number; max: number }
+const FULL_RANGE: IdRange = { min: MIN_CONFERENCE_ID, max: MAX_CONFERENCE_ID };
+
 /**
  * A fresh ID, uniform over the free IDs of the bridge: candidates are drawn uniformly from
- * crypto.randomInt and the first free one is claimed (rejection sampling). A concurrent claim
- * of the same candidate simply loses the primary-key race and tries the next one.
+ * crypto.randomInt and the first free one is claimed (rejection sampling), one statement per
+ * round. A candidate lost to a concurrent claim costs one more round. When MAX_ROUNDS of draws
+ * all miss (the bridge is nearly full), the free IDs are counted and one is chosen by its rank
+ * (crypto.randomInt again, so still uniform). `range` narrows the IDs (tests fill a small one).
  */
-export async function allocateConferenceId(sql: Sql, c: Omit<Claim, 'conferenceId'>): Promise<ConferenceIdRow> {
+export async function allocateConferenceId(sql: Sql, c: Omit<Claim, 'conferenceId'>, range: IdRange = FULL_RANGE): Promise<ConferenceIdRow> {
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const free = await freeAmong(sql, c.bridgeId, randomConferenceIds(CANDIDATES_PER_ROUND));
-    for (const conferenceId of free) {
-      const row = await claimConferenceId(sql, { ...c, conferenceId });
-      if (row) return row;
-    }
+    const row = await claimFirstFree(sql, c, randomConferenceIds(CANDIDATES_PER_ROUND, range.min, range.max));
+    if (row) return row;
+  }
+  // Each lost race means another allocation committed (a free ID fewer), so this ends; the cap
+  // only guards against a mistake.
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const { free } = await freeIds(sql, c.bridgeId, range, null);
+    if (free === 0) break;
+    const { id } = await freeIds(sql, c.bridgeId, range, randomInt(free));
+    if (id === null) continue; // taken meanwhile: count again
+    const row = await claimConferenceId(sql, { ...c, conferenceId: id });
+    if (row) return row;
   }
   throw new AppError('conference_id_unavailable', 'the bridge has no free conference IDs left');
 }
@@ -90,6 +139,15 @@ export async function retireConferenceIds(
     [reason, quarantineDays, ...params],
   );
   return rows;
+}
+
+/** The owner's active ID, if any. */
+export async function activeConferenceIdOf(sql: Sql, ownerKind: 'user' | 'meeting', ownerId: string): Promise<number | null> {
+  const { rows } = await sql.query<{ conference_id: number }>(
+    "SELECT conference_id FROM conference_ids WHERE owner_kind = $1 AND owner_id = $2 AND state = 'active'",
+    [ownerKind, ownerId],
+  );
+  return rows[0]?.conference_id ?? null;
 }
 
 /** Owners (user or meetings) whose room the user leads, with their bridge. */

@@ -64,7 +64,7 @@ export class Tx implements Sql {
 export interface TransactionOptions {
   /**
    * Run every statement as a named prepared statement (cached per connection), which saves
-   * PostgreSQL parsing and planning it again: for the many small statements of a bulk job.
+   * PostgreSQL parsing and planning it again. Default: the database's `preparedStatements`.
    */
   prepared?: boolean;
 }
@@ -86,10 +86,13 @@ export interface DatabaseOptions {
   connectTimeoutMs?: number;
   statementTimeoutMs?: number;
   applicationName?: string;
+  /** The default of TransactionOptions.prepared, and of queries outside a transaction. */
+  preparedStatements?: boolean;
 }
 
 export class Database implements Sql {
   readonly pool: pg.Pool;
+  readonly #prepared: boolean;
 
   constructor(options: DatabaseOptions, private readonly log: Logger) {
     this.pool = new pg.Pool({
@@ -101,13 +104,14 @@ export class Database implements Sql {
       query_timeout: (options.statementTimeoutMs ?? 10_000) + 2_000,
       application_name: options.applicationName ?? 'conference-attendant',
     });
+    this.#prepared = options.preparedStatements ?? false;
     // An idle client losing its connection must not crash the process.
     this.pool.on('error', (err) => this.log.warn({ err: err.message }, 'idle database connection failed'));
   }
 
   async query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
     try {
-      return await this.pool.query<R>(text, values);
+      return await (this.#prepared ? this.pool.query<R>({ name: statementName(text), text, values }) : this.pool.query<R>(text, values));
     } catch (err) {
       throw mapDatabaseError(err);
     }
@@ -121,7 +125,7 @@ export class Database implements Sql {
     } catch (err) {
       throw mapDatabaseError(err);
     }
-    const tx = new Tx(client, options);
+    const tx = new Tx(client, { prepared: options.prepared ?? this.#prepared });
     let result: T;
     let broken = false;
     try {

@@ -65,6 +65,35 @@ export async function findUser(sql: Sql, tenantId: string, userId: string, { loc
   return rows[0] ?? null;
 }
 
+/** What a change of a user's conference ID needs to know, read as the user's row is locked. */
+export interface UserForIdChange {
+  id: string;
+  tenant_id: string;
+  provider: 'builtin' | 'third_party';
+  bridge_id: string;
+  conference_id_mode: 'static' | 'dynamic';
+  send_email_by_default: boolean;
+}
+
+/**
+ * Locks an enabled user of the tenant for a change of their conference ID, with their tenant's
+ * settings, in one statement; `touch` also stamps conference_id_updated_at (a reset always
+ * changes the ID; the transaction rolls back if it fails). Null when there is no such user.
+ * The user's current ID must be read afterwards, in a statement of its own (see findUser).
+ */
+export async function lockUserForIdChange(sql: Sql, tenantId: string, userId: string, { touch }: { touch: boolean }): Promise<UserForIdChange | null> {
+  const columns = 'u.id, u.tenant_id, u.provider, t.bridge_id, t.conference_id_mode, t.send_email_by_default';
+  const { rows } = await sql.query<UserForIdChange>(
+    touch
+      ? `UPDATE users u SET conference_id_updated_at = now() FROM tenants t
+          WHERE u.id = $1 AND u.tenant_id = $2 AND u.disabled_at IS NULL AND t.id = u.tenant_id RETURNING ${columns}`
+      : `SELECT ${columns} FROM users u JOIN tenants t ON t.id = u.tenant_id
+          WHERE u.id = $1 AND u.tenant_id = $2 AND u.disabled_at IS NULL FOR UPDATE OF u`,
+    [userId, tenantId],
+  );
+  return rows[0] ?? null;
+}
+
 export async function listUsers(
   sql: Sql,
   tenantId: string,

@@ -35,4 +35,28 @@ describe('conference-ID reset', () => {
     expect(new Set(retiredChain).size).toBe(12);
     expect(retiredChain).not.toContain(final.conferenceId);
   });
+
+  it('answers 404 naming what is missing, and a refused or empty change leaves the user as it was', async () => {
+    const { tenant, users: [u, other] } = await provision(h, { users: 2 });
+    const missingTenant = await h.api.post(`/api/v1/tenants/${crypto.randomUUID()}/users/${u!.id}/conference-id/reset`, {});
+    expect([missingTenant.status, missingTenant.body.detail]).toEqual([404, 'tenant not found']);
+    const missingUser = await h.api.post(`/api/v1/tenants/${tenant.id}/users/${crypto.randomUUID()}/conference-id/reset`, {});
+    expect([missingUser.status, missingUser.body.detail]).toEqual([404, 'user not found']);
+
+    const before = await expectStatus(h.api.get(userPath(tenant, u!)), 200);
+    // the other user's ID: refused, and the user's ID and its timestamp are untouched
+    const taken = await h.api.put(`${userPath(tenant, u!)}/conference-id`, { conferenceId: other!.conferenceId, sendEmail: false });
+    expect([taken.status, taken.body.code]).toEqual([409, 'conference_id_unavailable']);
+    const same = await expectStatus(h.api.put(`${userPath(tenant, u!)}/conference-id`, { conferenceId: u!.conferenceId, sendEmail: false }), 200);
+    expect(same).toEqual({ conferenceId: u!.conferenceId, previousConferenceId: u!.conferenceId, emailQueued: false });
+    expect(await expectStatus(h.api.get(userPath(tenant, u!)), 200)).toEqual(before);
+
+    const reset = await expectStatus(h.api.post(`${userPath(tenant, u!)}/conference-id/reset`, { sendEmail: false }), 200);
+    const after = await expectStatus(h.api.get(userPath(tenant, u!)), 200);
+    expect(after.conferenceId).toBe(reset.conferenceId);
+    expect(Date.parse(after.conferenceIdUpdatedAt)).toBeGreaterThan(Date.parse(before.conferenceIdUpdatedAt));
+    await expectStatus(h.api.del(userPath(tenant, u!)), 204);
+    const disabled = await h.api.post(`${userPath(tenant, u!)}/conference-id/reset`, {});
+    expect([disabled.status, disabled.body.detail]).toEqual([404, 'user not found']);
+  });
 });

@@ -11,6 +11,9 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/store/em
 import { migrate } from '../../src/store/migrate.js';
 import { createHarness, expectStatus, freshEmail, freshNumber, provision, testConfig, type Harness } from '../support/harness.js';
 
+// as main.ts configures it without DATABASE_URL: no named prepared statements (one shared backend)
+const EMBEDDED_ENV = { DATABASE_PREPARED_STATEMENTS: 'false' };
+
 describe('the embedded database', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'attendant-embedded-'));
   let db: EmbeddedDatabase;
@@ -21,7 +24,7 @@ describe('the embedded database', () => {
     db = await startEmbeddedDatabase(testConfig({ DATA_DIR: dataDir }), silentLogger);
     expect(db.created).toBe(true);
     expect(await migrate(db.url, silentLogger)).toEqual(expect.arrayContaining(['0001_initial.sql']));
-    h = await createHarness({ databaseUrl: db.url, cache: new MemoryStore() });
+    h = await createHarness({ databaseUrl: db.url, cache: new MemoryStore(), env: EMBEDDED_ENV });
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
   }, 120_000);
@@ -107,7 +110,7 @@ describe('the embedded database', () => {
     db = await startEmbeddedDatabase(testConfig({ DATA_DIR: dataDir }), silentLogger);
     expect(db.created).toBe(false);
     expect(await migrate(db.url, silentLogger)).toEqual([]);
-    h = await createHarness({ databaseUrl: db.url, cache: new MemoryStore() });
+    h = await createHarness({ databaseUrl: db.url, cache: new MemoryStore(), env: EMBEDDED_ENV });
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
     const user = await expectStatus(h.api.get(`/api/v1/tenants/${p.tenant.id}/users/${p.users[0]!.id}`), 200);

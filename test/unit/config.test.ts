@@ -21,6 +21,14 @@ describe('configuration', () => {
     expect(loadConfig({ PORT: '8080' }).publicBaseUrl).toBe('http://localhost:8080');
   });
 
+  it('uses named prepared statements with DATABASE_URL, not with the embedded database, unless told', () => {
+    const url = 'postgres://db.example.com/attendant';
+    expect(loadConfig({}).databasePreparedStatements).toBe(false);
+    expect(loadConfig({ DATABASE_URL: url }).databasePreparedStatements).toBe(true);
+    expect(loadConfig({ DATABASE_URL: url, DATABASE_PREPARED_STATEMENTS: 'false' }).databasePreparedStatements).toBe(false);
+    expect(problems({ DATABASE_PREPARED_STATEMENTS: 'yes' })).toEqual([expect.stringMatching(/^DATABASE_PREPARED_STATEMENTS: /)]);
+  });
+
   it('names each bad variable', () => {
     expect(problems({ PORT: 'eighty' })[0]).toMatch(/^PORT:/);
     expect(problems({ REDIS_URL: 'http://x' })[0]).toMatch(/^REDIS_URL:/);
