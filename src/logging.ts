@@ -29,6 +29,16 @@ export function createLogger(level = 'info', base: Record<string, unknown> = {},
   }, destination);
 }
 
+/**
+ * The logger of a service process: stdout, written asynchronously, so that a slow log collector
+ * on the other end of the pipe never blocks the event loop (and every call with it). Lines
+ * logged while a write is in flight go out together in the next one; pino flushes what is left
+ * when the process exits.
+ */
+export function createProcessLogger(level: string, base: Record<string, unknown> = {}): Logger {
+  return createLogger(level, base, pino.destination({ dest: 1, sync: false }));
+}
+
 /** "+14155550123" → "+1415*****23": enough to correlate, not enough to identify. */
 export function maskNumber(number: string | undefined | null): string {
   if (!number) return '';

@@ -5,7 +5,7 @@ import { loadConfigOrExit, type Config } from './config.js';
 import { prepareDevelopment } from './development.js';
 import { HttpDrain } from './http/drain.js';
 import { Lifecycle } from './lifecycle.js';
-import { createLogger, type Logger } from './logging.js';
+import { createProcessLogger, type Logger } from './logging.js';
 import { migrate } from './store/migrate.js';
 import { VoiceWebhooks } from './voice/router.js';
 import { buildServices, connectCache } from './wiring.js';
@@ -19,7 +19,7 @@ async function resolveDatabaseUrl(config: Config, log: Logger): Promise<{ url: s
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('conference-attendant');
-  const log = createLogger(config.logLevel);
+  const log = createProcessLogger(config.logLevel);
   if (config.secretsKey.ephemeral) log.warn('SECRETS_KEY is not set: using a random key for this process; pending PIN emails will not survive a restart');
   if (config.twilio.devDefault) log.warn('TWILIO_AUTH_TOKEN is not set: using the published development default (never in production)');
 

@@ -2,14 +2,14 @@
 // expired-ID sweeper), for deployments that run it apart from the HTTP instances
 // (then start those with RUN_WORKER=false). Stops cleanly on SIGTERM/SIGINT.
 import { loadConfigOrExit } from './config.js';
-import { createLogger } from './logging.js';
+import { createProcessLogger } from './logging.js';
 import { buildOutboxWorker } from './outbox/build-worker.js';
 import { migrate } from './store/migrate.js';
 import { buildServices, connectCache } from './wiring.js';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit('conference-attendant worker');
-  const log = createLogger(config.logLevel, { role: 'worker' });
+  const log = createProcessLogger(config.logLevel, { role: 'worker' });
   if (!config.databaseUrl) {
     process.stderr.write('conference-attendant worker: DATABASE_URL is required (the embedded database belongs to `npm start`)\n');
     process.exit(78);
