@@ -8,15 +8,17 @@
 //   --users N      users to reset, spread over the workers (default 4000)
 //   --cpu-prof     V8 CPU profile of the service in bench/profiles/ (see bench/profile-summary.ts)
 // Environment passed on to the service when set: DATABASE_POOL_SIZE, DATABASE_PREPARED_STATEMENTS.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { hashPin } from '../src/conferencing/pins.js';
-import { createDatabase, freePort, met, QUICK, report, startRedis, type BenchDatabase, type BenchRedis, type Figure } from './lib.js';
+import {
+  createDatabase, freePort, met, processCpuUs, QUICK, report, startNode, startRedis, stopProcess, waitReady, type BenchDatabase, type BenchRedis, type Figure,
+} from './lib.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,8 +34,6 @@ const USERS = Number(args.users);
 const PARALLEL = 32;
 const TARGET_PARALLEL = 500;
 const ADMIN_KEY = 'bench-' + randomBytes(24).toString('hex');
-const PROFILE_DIR = 'bench/profiles';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: PARALLEL * 2 });
 let base = { host: '127.0.0.1', port: 0 };
@@ -68,16 +68,6 @@ async function api(method: string, path: string, body?: unknown): Promise<Record
   return r.json as Record<string, string>;
 }
 
-/** CPU time (user + system, µs) a process has used so far; null where /proc is missing. */
-function cpuUs(pid: number | undefined): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
-  } catch {
-    return null;
-  }
-}
-
 /** CPU time of every PostgreSQL process (backends, WAL writer, ...): the database's share. */
 function postgresCpuUs(): number | null {
   try {
@@ -86,7 +76,7 @@ function postgresCpuUs(): number | null {
       if (!/^\d+$/.test(pid)) continue;
       try {
         if (!readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres')) continue;
-        sum += cpuUs(Number(pid)) ?? 0;
+        sum += processCpuUs(Number(pid)) ?? 0;
       } catch { /* gone */ }
     }
     return sum;
@@ -107,7 +97,7 @@ interface Run {
  */
 async function run(server: ChildProcess, workers: number, one: (w: number, i: number) => Promise<void>): Promise<Run> {
   const latencies: number[] = [];
-  const cpuBefore = cpuUs(server.pid);
+  const cpuBefore = processCpuUs(server.pid);
   const pgBefore = postgresCpuUs();
   const ownBefore = process.cpuUsage();
   const started = performance.now();
@@ -120,7 +110,7 @@ async function run(server: ChildProcess, workers: number, one: (w: number, i: nu
     }
   }));
   const elapsed = performance.now() - started;
-  const cpuAfter = cpuUs(server.pid);
+  const cpuAfter = processCpuUs(server.pid);
   const pgAfter = postgresCpuUs();
   const own = process.cpuUsage(ownBefore);
   latencies.sort((a, b) => a - b);
@@ -133,28 +123,7 @@ async function run(server: ChildProcess, workers: number, one: (w: number, i: nu
   };
 }
 
-function start(env: Record<string, string>): ChildProcess {
-  const flags = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', 'src/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  child.on('exit', (code, signal) => { if (code) console.error(`service exited with ${code ?? signal}`); });
-  return child;
-}
-
-async function waitReady(): Promise<void> {
-  for (let k = 0; k < 300; k++) {
-    try { if ((await request('GET', '/readyz')).status === 200) return; } catch { /* not yet */ }
-    await sleep(100);
-  }
-  throw new Error('the service did not become ready');
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
-}
-
 async function main(): Promise<void> {
-  if (args['cpu-prof']) mkdirSync(PROFILE_DIR, { recursive: true });
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
     const redis: BenchRedis = await startRedis();
@@ -171,9 +140,9 @@ async function main(): Promise<void> {
       ADMIN_RATE_LIMIT_PER_MIN: '100000000',
     };
     for (const name of ['DATABASE_POOL_SIZE', 'DATABASE_PREPARED_STATEMENTS']) if (process.env[name]) env[name] = process.env[name]!;
-    const server = start(env);
-    cleanups.unshift(() => stop(server));
-    await waitReady();
+    const server = startNode('src/main.ts', env, { cpuProf: args['cpu-prof'] });
+    cleanups.unshift(() => stopProcess(server));
+    await waitReady(`http://127.0.0.1:${port}/readyz`);
 
     // ---- a bridge, a number and a tenant through the API; USERS users with IDs by SQL ----------
     const bridge = await api('POST', '/api/v1/bridges', { name: 'bench' });

@@ -1,7 +1,7 @@
 // Shared pieces for the benchmarks: private Redis servers and databases, timing, tables.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -115,3 +115,44 @@ export function report(section: string, title: string, rows: Figure[], notes: st
 }
 
 export const met = (ok: boolean): string => (ok ? 'yes' : 'NO');
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const PROFILE_DIR = 'bench/profiles';
+
+/**
+ * A TypeScript entry point (the service, a baseline server) as a child process of its own, its
+ * stdout discarded; with `cpuProf`, V8 writes its CPU profile to PROFILE_DIR when it exits.
+ */
+export function startNode(script: string, env: Record<string, string>, { cpuProf = false } = {}): ChildProcess {
+  if (cpuProf) mkdirSync(PROFILE_DIR, { recursive: true });
+  const flags = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  child.on('exit', (code, signal) => { if (code) console.error(`${script} exited with ${code ?? signal}`); });
+  return child;
+}
+
+/** Polls `url` until it answers 2xx (30 s at most). */
+export async function waitReady(url: string): Promise<void> {
+  for (let k = 0; k < 300; k++) {
+    try { if ((await fetch(url)).ok) return; } catch { /* not yet */ }
+    await sleep(100);
+  }
+  throw new Error(`${url} not ready`);
+}
+
+/** SIGTERM, then waits for the exit (the service drains; a CPU profile is written). */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+}
+
+/** CPU time (user + system, µs) a process has used so far; null where /proc is missing. */
+export function processCpuUs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // USER_HZ on Linux
+  } catch {
+    return null;
+  }
+}

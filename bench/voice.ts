@@ -18,13 +18,12 @@
 // Redis server of its own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { sign } from '../src/simulator/twilio.js';
 import { VoiceUrls } from '../src/voice/urls.js';
 import { wrkInstalled, type LoadResult } from './load.js';
-import { createDatabase, freePort, met, QUICK, report, startRedis, type Figure } from './lib.js';
+import { createDatabase, freePort, met, processCpuUs, QUICK, report, sleep, startNode, startRedis, stopProcess, waitReady, type Figure } from './lib.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -42,30 +41,9 @@ const ROUNDS = Number(args.rounds);
 const CONNECTIONS = args.connections.split(',').map(Number);
 const LOADER = (args.loader ?? (wrkInstalled() ? 'wrk' : 'autocannon')) as 'wrk' | 'autocannon';
 const PUBLIC_BASE_URL = 'https://attendant.example.com';
+const cpuProf = { cpuProf: args['cpu-prof'] };
 const TOKEN = randomBytes(16).toString('hex');
 const ADMIN_KEY = 'bench-' + randomBytes(24).toString('hex');
-const PROFILE_DIR = 'bench/profiles';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function start(script: string, env: Record<string, string>): ChildProcess {
-  const flags = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  child.on('exit', (code, signal) => { if (code && code !== 0) console.error(`${script} exited with ${code ?? signal}`); });
-  return child;
-}
-
-async function waitReady(url: string): Promise<void> {
-  for (let k = 0; k < 300; k++) {
-    try { if ((await fetch(url)).ok) return; } catch { /* not yet */ }
-    await sleep(100);
-  }
-  throw new Error(`${url} not ready`);
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  await new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
-}
 
 /** A webhook request; `url` is the path and query, sent to whichever server is measured. */
 interface Request { url: string; body: string; headers: Record<string, string> }
@@ -79,23 +57,13 @@ function load(base: string, r: Request, connections: number, duration: number): 
   });
 }
 
-/** CPU time (user + system, µs) a process has used so far; null where /proc is missing. */
-function cpuUs(pid: number | undefined): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // USER_HZ on Linux
-  } catch {
-    return null;
-  }
-}
-
 type Measured = LoadResult & { cpuUsPerRequest: number | null };
 
 /** One load run, with the server's CPU time per request: steadier than req/s on a busy machine. */
 async function measure(server: ChildProcess, base: string, r: Request, connections: number): Promise<Measured> {
-  const before = cpuUs(server.pid);
+  const before = processCpuUs(server.pid);
   const result = await load(base, r, connections, DURATION);
-  const after = cpuUs(server.pid);
+  const after = processCpuUs(server.pid);
   return { ...result, cpuUsPerRequest: before === null || after === null ? null : (after - before) / result.total };
 }
 
@@ -135,19 +103,18 @@ async function lookups(base: string): Promise<{ cache: number; database: number 
 }
 
 async function main() {
-  if (args['cpu-prof']) mkdirSync(PROFILE_DIR, { recursive: true });
   const db = await createDatabase();
   const redis = await startRedis();
   const raw = new Redis(redis.url);
   const servers: ChildProcess[] = [];
   try {
     const [ours, naive, floor] = [await freePort(), await freePort(), await freePort()];
-    const attendant = start('src/main.ts', {
+    const attendant = startNode('src/main.ts', {
       NODE_ENV: 'production', PORT: String(ours), PUBLIC_BASE_URL, DATABASE_URL: db.url, REDIS_URL: redis.url,
       TWILIO_AUTH_TOKEN: TOKEN, BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, SECRETS_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', RUN_WORKER: 'false',
-    });
-    const naiveServer = start('bench/naive-server.ts', { PORT: String(naive), REDIS_URL: redis.url, KEY: 'naive:', PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN: TOKEN });
-    const floorServer = start('bench/floor-server.ts', { PORT: String(floor) });
+    }, cpuProf);
+    const naiveServer = startNode('bench/naive-server.ts', { PORT: String(naive), REDIS_URL: redis.url, KEY: 'naive:', PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN: TOKEN }, cpuProf);
+    const floorServer = startNode('bench/floor-server.ts', { PORT: String(floor) }, cpuProf);
     servers.push(attendant, naiveServer, floorServer);
     const oursBase = `http://127.0.0.1:${ours}`;
     const naiveBase = `http://127.0.0.1:${naive}`;
@@ -256,7 +223,7 @@ async function main() {
     notes.push(`load from ${LOADER}; ${ROUNDS} x ${DURATION} s per server and setting, alternating`);
     report('voice', `Voice webhooks (node ${process.version})`, rows, notes);
   } finally {
-    await Promise.all(servers.map(stop));
+    await Promise.all(servers.map(stopProcess));
     raw.disconnect();
     await redis.stop();
     await db.drop();

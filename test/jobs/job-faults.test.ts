@@ -10,6 +10,7 @@ import { buildOutboxWorker } from '../../src/outbox/build-worker.js';
 import { claimDue } from '../../src/store/outbox-claims.js';
 import { createHarness, expectStatus, provision, type Harness } from '../support/harness.js';
 import { eventually, privateDatabase, sleep } from '../support/private-db.js';
+import { freePort } from '../support/private-services.js';
 
 let h: Harness;
 let db: Awaited<ReturnType<typeof privateDatabase>>;
@@ -17,13 +18,6 @@ let redis: ChildProcess | null = null;
 let redisPort = 0;
 let cache: RedisStore;
 const workers: { stop(): Promise<void> }[] = [];
-
-const freePort = () => new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as net.AddressInfo;
-    s.close(() => resolve(port));
-  });
-});
 
 async function startRedis(): Promise<void> {
   redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });

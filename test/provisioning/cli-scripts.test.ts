@@ -1,12 +1,12 @@
 // `attendant numbers sync-twilio` and `attendant users import` against the real service (and
 // the fake Twilio API), and the CLI as a process: exit codes, --json, npx.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cli, serveWithOwnDatabase, spawnCli, type Served } from '../support/cli.js';
 import { FakeTwilio } from '../support/fake-twilio.js';
+import { freePort } from '../support/private-services.js';
 import { AUTH_TOKEN, BOOTSTRAP_KEY, expectStatus, freshEmail, freshNumber } from '../support/harness.js';
 
 let s: Served;
@@ -35,13 +35,6 @@ async function numbersOn(b: string, count: number): Promise<string[]> {
   for (const n of ns) await expectStatus(s.h.api.put(`/api/v1/dial-in-numbers/${encodeURIComponent(n)}`, { bridgeId: b, type: 'toll' }), 201);
   return ns;
 }
-const closedPort = () => new Promise<number>((resolve) => {
-  const srv = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = srv.address() as { port: number };
-    srv.close(() => resolve(port));
-  });
-});
-
 describe('numbers sync-twilio', () => {
   it('updates named numbers, then reports them unchanged', async () => {
     const [n1, n2] = await numbersOn(await bridge(), 2);
@@ -144,7 +137,7 @@ describe('users import', () => {
 
 describe('exit codes and machine output', () => {
   it('3 when the service cannot be reached; 3 when it refuses the key; 2 without URL or key', async () => {
-    const down = await cli(['numbers', 'list', '--retries', '0', '--json'], { url: `http://127.0.0.1:${await closedPort()}` });
+    const down = await cli(['numbers', 'list', '--retries', '0', '--json'], { url: `http://127.0.0.1:${await freePort()}` });
     expect(down.code).toBe(3);
     expect(down.stderr).toMatch(/cannot reach/);
     expect(down.json).toMatchObject({ exitCode: 3 });

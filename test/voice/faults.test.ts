@@ -1,22 +1,15 @@
 // When things break: a caller hears a clear message, never Twilio's "application error".
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../src/cache/redis-store.js';
 import { silentLogger } from '../../src/logging.js';
 import { provision } from '../support/harness.js';
+import { freePort } from '../support/private-services.js';
 import { createVoiceHarness, lastHeard, type VoiceHarness } from './support.js';
 
 let h: VoiceHarness;
 beforeAll(async () => { h = await createVoiceHarness(); });
 afterAll(async () => { await h.close(); });
-
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as { port: number };
-    s.close(() => resolve(port));
-  });
-});
 
 describe('an unexpected failure inside a webhook', () => {
   it('answers 200 with a spoken apology and <Hangup/>, logged with the CallSid', async () => {
