@@ -7,7 +7,8 @@
 // commits (changes.ts). So once the change has returned, no cache holds the old positive value
 // with a version that could win, and every non-positive or missing value is confirmed against
 // PostgreSQL. When Redis is unreachable, readers use PostgreSQL alone (within a small time
-// budget, behind a circuit breaker) and writers refuse with 503.
+// budget, behind a circuit breaker) and writers refuse with 503; a hung Redis costs readers no
+// more than one command deadline (the store fails fast after it, see cache/redis-store.ts).
 import type { CacheKeys } from '../cache/keys.js';
 import { ownerRef, type OwnerKind } from '../cache/refs.js';
 import type { CacheStore, FieldWrite } from '../cache/store.js';
@@ -52,11 +53,6 @@ export type LeaderPinLookupResult = { status: 'found'; hash: string | null } | {
 export interface DirectoryOptions {
   /** Budget for a PostgreSQL read on the caller path. */
   databaseTimeoutMs?: number;
-  /**
-   * Budget for a cache read or write; null (the default) leaves it to the store, whose command
-   * deadline (RedisStore commandTimeoutMs) already bounds it without a timer per call.
-   */
-  cacheTimeoutMs?: number | null;
   /** How long a room counts as started without an 'end' (a lost callback must not stick). */
   liveRoomMaxAgeMs?: number;
 }
@@ -70,7 +66,6 @@ export interface DirectoryEvents {
 export class Directory {
   readonly rebuilder: Rebuilder;
   readonly trust: Trust;
-  readonly #cacheBreaker: CircuitBreaker;
   readonly #databaseBreaker: CircuitBreaker;
   readonly #liveMaxAgeMs: number;
 
@@ -84,7 +79,6 @@ export class Directory {
   ) {
     this.rebuilder = new Rebuilder(sql, store, keys, log, (scope, outcome, ms) => events.rebuilt?.(scope, outcome, ms));
     this.trust = new Trust(store, this.rebuilder, log);
-    this.#cacheBreaker = new CircuitBreaker('cache', { timeoutMs: options.cacheTimeoutMs ?? null, failureThreshold: 3, openMs: 1000 });
     this.#databaseBreaker = new CircuitBreaker('database', { timeoutMs: options.databaseTimeoutMs ?? 1500, failureThreshold: 3, openMs: 2000 });
     this.#liveMaxAgeMs = options.liveRoomMaxAgeMs ?? 24 * 3600_000;
   }
@@ -243,7 +237,7 @@ export class Directory {
   async #fromCache<T>(read: () => Promise<T>): Promise<T | null> {
     if (!this.store.isConnected()) return null;
     try {
-      return await this.#cacheBreaker.run(read);
+      return await read();
     } catch (err) {
       this.log.debug({ err: (err as Error).message }, 'cache read failed');
       return null;
@@ -257,7 +251,7 @@ export class Directory {
   async #fillCache(writes: FieldWrite[]): Promise<(string | null)[]> {
     if (!this.store.isConnected()) return [];
     try {
-      return await this.#cacheBreaker.run(() => this.store.casFields(writes));
+      return await this.store.casFields(writes);
     } catch {
       return [];
     }
@@ -270,14 +264,6 @@ export class Directory {
   #report<T extends ConferenceIdLookupResult>(result: T): T {
     this.events.lookup?.(result.status, 'source' in result ? result.source : 'none');
     return result;
-  }
-
-  get databaseCircuitOpen(): boolean {
-    return this.#databaseBreaker.isOpen;
-  }
-
-  get cacheCircuitOpen(): boolean {
-    return this.#cacheBreaker.isOpen;
   }
 }
 

@@ -11,11 +11,8 @@ export class CircuitOpenError extends Error {
 export interface BreakerOptions {
   failureThreshold?: number;
   openMs?: number;
-  /**
-   * Deadline per call; a slow answer counts as a failure. Null when the work enforces its own
-   * deadline (a Redis command timeout), which spares a timer and a race on every call.
-   */
-  timeoutMs?: number | null;
+  /** Deadline per call; a slow answer counts as a failure. */
+  timeoutMs?: number;
   now?: () => number;
 }
 
@@ -25,7 +22,7 @@ export class CircuitBreaker {
   #trialInFlight = false;
   readonly #threshold: number;
   readonly #openMs: number;
-  readonly #timeoutMs: number | null;
+  readonly #timeoutMs: number;
   readonly #now: () => number;
   /** Thrown while open: one instance, since building an Error (its stack) per refused call adds up. */
   readonly #openError: CircuitOpenError;
@@ -33,7 +30,7 @@ export class CircuitBreaker {
   constructor(readonly dependency: string, options: BreakerOptions = {}) {
     this.#threshold = options.failureThreshold ?? 3;
     this.#openMs = options.openMs ?? 2000;
-    this.#timeoutMs = options.timeoutMs === undefined ? 1000 : options.timeoutMs;
+    this.#timeoutMs = options.timeoutMs ?? 1000;
     this.#now = options.now ?? Date.now;
     this.#openError = new CircuitOpenError(dependency);
   }
@@ -50,11 +47,10 @@ export class CircuitBreaker {
     }
     let timer: NodeJS.Timeout | undefined;
     try {
-      const timeoutMs = this.#timeoutMs;
-      const result = timeoutMs === null ? await work() : await Promise.race([
+      const result = await Promise.race([
         work(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`${this.dependency} did not answer within ${timeoutMs} ms`)), timeoutMs);
+          timer = setTimeout(() => reject(new Error(`${this.dependency} did not answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
         }),
       ]);
       this.#failures = 0;
