@@ -28,7 +28,7 @@ export interface ChangeConferenceIdInput {
 
 
 export async function changeConferenceId(s: Services, actor: Actor, input: ChangeConferenceIdInput): Promise<ConferenceIdChangeResult> {
-  return s.db.transaction((tx) => changeConferenceIdIn(s, tx, input.tenantId, actor, input));
+  return s.db.transaction((tx) => changeConferenceIdIn(s, tx, actor, input));
 }
 
 /**
@@ -38,9 +38,9 @@ export async function changeConferenceId(s: Services, actor: Actor, input: Chang
  * for meetings; then the directory's before-commit write and COMMIT (see bench/admin.ts).
  */
 export async function changeConferenceIdIn(
-  s: Services, tx: Tx, tenantId: string, actor: Actor, input: ChangeConferenceIdInput,
+  s: Services, tx: Tx, actor: Actor, input: ChangeConferenceIdInput,
 ): Promise<ConferenceIdChangeResult> {
-  const chosen = input.conferenceId;
+  const { tenantId, conferenceId: chosen } = input;
   const user = await lockUserForIdChange(tx, tenantId, input.userId, { touch: chosen === undefined });
   if (!user) throw (await findTenant(tx, tenantId)) ? notFound('user') : notFound('tenant');
   if (user.provider !== 'builtin') throw new AppError('not_supported', 'a third-party user\'s conference ID is managed by their provider');

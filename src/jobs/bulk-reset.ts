@@ -46,6 +46,6 @@ export const bulkResetUnits: UnitKind<TenantRow> = {
   },
   async run(s, tx, job, userId, tenant) {
     const sendEmail = typeof job.params.sendEmail === 'boolean' ? job.params.sendEmail : undefined;
-    await changeConferenceIdIn(s, tx, tenant.id, actorOf(job), { tenantId: tenant.id, userId, sendEmail });
+    await changeConferenceIdIn(s, tx, actorOf(job), { tenantId: tenant.id, userId, sendEmail });
   },
 };
