@@ -46,10 +46,8 @@ export function voiceHandler(ctx: VoiceContext): VoiceHandler {
   if (!token) ctx.log.warn('TWILIO_AUTH_TOKEN is not set: voice webhook signatures are NOT checked (development only)');
   const timings = { ok: ctx.s.metrics.httpDuration.labels('voice', '2xx'), refused: ctx.s.metrics.httpDuration.labels('voice', '4xx') };
 
-  async function decide(req: IncomingMessage, pathAndQuery: string): Promise<Reply> {
-    const q = pathAndQuery.indexOf('?');
-    const path = q < 0 ? pathAndQuery : pathAndQuery.slice(0, q);
-    const query = q < 0 ? '' : pathAndQuery.slice(q + 1);
+  async function decide(req: IncomingMessage, pathAndQuery: string, path: string): Promise<Reply> {
+    const query = pathAndQuery.slice(path.length + 1);
     if (req.method !== 'POST' && req.method !== 'GET') {
       return { problem: new AppError('method_not_allowed', 'voice webhooks are POST (or GET) requests', undefined, { allow: 'POST, GET' }) };
     }
@@ -87,21 +85,20 @@ export function voiceHandler(ctx: VoiceContext): VoiceHandler {
 
   return async (req, res, pathAndQuery) => {
     const started = performance.now();
-    const reply = await decide(req, pathAndQuery);
+    const path = pathAndQuery.split('?', 1)[0]!;
+    const reply = await decide(req, pathAndQuery, path);
     if ('twiml' in reply) twiml(res, reply.twiml);
     else problem(res, reply.problem);
     const seconds = (performance.now() - started) / 1000;
     const ok = 'twiml' in reply;
     // One line per webhook: the CallSid ties a call's steps together (never Digits, the
     // caller's number or the query string, which carries call state).
-    ctx.log.info({ callSid: reply.callSid || undefined, path: pathOf(pathAndQuery), status: ok ? 200 : reply.problem.status, ms: Math.round(seconds * 10_000) / 10 }, 'voice webhook');
+    ctx.log.info({ callSid: reply.callSid || undefined, path, status: ok ? 200 : reply.problem.status, ms: Math.round(seconds * 10_000) / 10 }, 'voice webhook');
     (ok ? timings.ok : timings.refused).observe(seconds);
-    const route = byRoute.get(pathOf(pathAndQuery));
+    const route = byRoute.get(path);
     if (route) (ok ? route.ok : route.refused).observe(seconds);
   };
 }
-
-const pathOf = (pathAndQuery: string) => pathAndQuery.split('?', 1)[0]!;
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
