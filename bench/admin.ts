@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { hashPin } from '../src/conferencing/pins.js';
 import {
-  createDatabase, freePort, met, processCpuUs, QUICK, report, startNode, startRedis, stopProcess, waitReady, type BenchDatabase, type BenchRedis, type Figure,
+  createDatabase, freePort, met, processCpuUs, QUICK, report, startRedis, startService, stopProcess, waitReady, type BenchDatabase, type BenchRedis, type Figure,
 } from './lib.js';
 
 const { values: args } = parseArgs({
@@ -140,7 +140,7 @@ async function main(): Promise<void> {
       ADMIN_RATE_LIMIT_PER_MIN: '100000000',
     };
     for (const name of ['DATABASE_POOL_SIZE', 'DATABASE_PREPARED_STATEMENTS']) if (process.env[name]) env[name] = process.env[name]!;
-    const server = startNode('src/main.ts', env, { cpuProf: args['cpu-prof'] });
+    const server = startService(env, { cpuProf: args['cpu-prof'] });
     cleanups.unshift(() => stopProcess(server));
     await waitReady(`http://127.0.0.1:${port}/readyz`);
 

@@ -1,5 +1,5 @@
 // Shared pieces for the benchmarks: private Redis servers and databases, timing, tables.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -121,15 +121,31 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const PROFILE_DIR = 'bench/profiles';
 
 /**
- * A TypeScript entry point (the service, a baseline server) as a child process of its own, its
+ * A script (TypeScript through tsx, or compiled JavaScript) as a child process of its own, its
  * stdout discarded; with `cpuProf`, V8 writes its CPU profile to PROFILE_DIR when it exits.
  */
 export function startNode(script: string, env: Record<string, string>, { cpuProf = false } = {}): ChildProcess {
   if (cpuProf) mkdirSync(PROFILE_DIR, { recursive: true });
   const flags = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...flags, ...loader, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   child.on('exit', (code, signal) => { if (code) console.error(`${script} exited with ${code ?? signal}`); });
   return child;
+}
+
+let built = false;
+
+/**
+ * The attendant as `npm start` runs it: the compiled `dist/src/main.js` under plain node, not
+ * the TypeScript sources through tsx (whose loader and name-keeping helpers would be measured
+ * too). Builds once per bench process.
+ */
+export function startService(env: Record<string, string>, options: { cpuProf?: boolean } = {}): ChildProcess {
+  if (!built) {
+    execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+    built = true;
+  }
+  return startNode('dist/src/main.js', env, options);
 }
 
 /** Polls `url` until it answers 2xx (30 s at most). */

@@ -23,7 +23,7 @@ import { Redis } from 'ioredis';
 import { sign } from '../src/simulator/twilio.js';
 import { VoiceUrls } from '../src/voice/urls.js';
 import { wrkInstalled, type LoadResult } from './load.js';
-import { createDatabase, freePort, met, processCpuUs, QUICK, report, sleep, startNode, startRedis, stopProcess, waitReady, type Figure } from './lib.js';
+import { createDatabase, freePort, met, processCpuUs, QUICK, report, sleep, startNode, startRedis, startService, stopProcess, waitReady, type Figure } from './lib.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -109,7 +109,7 @@ async function main() {
   const servers: ChildProcess[] = [];
   try {
     const [ours, naive, floor] = [await freePort(), await freePort(), await freePort()];
-    const attendant = startNode('src/main.ts', {
+    const attendant = startService({
       NODE_ENV: 'production', PORT: String(ours), PUBLIC_BASE_URL, DATABASE_URL: db.url, REDIS_URL: redis.url,
       TWILIO_AUTH_TOKEN: TOKEN, BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, SECRETS_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', RUN_WORKER: 'false',
     }, cpuProf);

@@ -80,6 +80,11 @@ export function voiceHandler(ctx: VoiceContext): VoiceHandler {
     }
   }
 
+  // The one line per webhook has four flat fields of its own making (below), none of which a
+  // redaction path (`*.pin`, `*.Digits`...) can match; skipping the redaction walk on it saves
+  // about 40% of the line's cost (measured with pino to /dev/null). Every other voice log line,
+  // errors included, keeps the redaction.
+  const webhookLog = ctx.log.child({}, { redact: { paths: [] } });
   // Per-route timers, made once: label values come from the fixed set of steps.
   const byRoute = new Map(Object.keys(STEPS).map((p) => [p, { ok: ctx.s.metrics.webhookDuration.labels(p, '200'), refused: ctx.s.metrics.webhookDuration.labels(p, '4xx') }]));
 
@@ -93,7 +98,7 @@ export function voiceHandler(ctx: VoiceContext): VoiceHandler {
     const ok = 'twiml' in reply;
     // One line per webhook: the CallSid ties a call's steps together (never Digits, the
     // caller's number or the query string, which carries call state).
-    ctx.log.info({ callSid: reply.callSid || undefined, path, status: ok ? 200 : reply.problem.status, ms: Math.round(seconds * 10_000) / 10 }, 'voice webhook');
+    webhookLog.info({ callSid: reply.callSid || undefined, path, status: ok ? 200 : reply.problem.status, ms: Math.round(seconds * 10_000) / 10 }, 'voice webhook');
     (ok ? timings.ok : timings.refused).observe(seconds);
     const route = byRoute.get(path);
     if (route) (ok ? route.ok : route.refused).observe(seconds);
