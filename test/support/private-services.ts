@@ -93,27 +93,66 @@ export class PrivateRedis {
   }
 }
 
-/** A local Redis Cluster of three masters on private ports. */
+/** One line of CLUSTER NODES: a node, its role, and (for a master) the slot ranges it serves. */
+export interface ClusterNode { id: string; port: number; master: boolean; masterId: string | null; slots: [number, number][]; failed: boolean }
+
+/** A local Redis Cluster of three masters on private ports, each with `replicas` replicas. */
 export class PrivateCluster {
   private constructor(readonly nodes: PrivateRedis[]) {}
 
-  static async start(): Promise<PrivateCluster> {
+  static async start({ replicas = 0 } = {}): Promise<PrivateCluster> {
     const nodes: PrivateRedis[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 3 * (1 + replicas); i++) {
       const port = await freePort();
       nodes.push(await PrivateRedis.start(['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '2000']));
     }
-    execFileSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'ignore' });
-    const end = Date.now() + 15_000;
-    while (!nodes[0]!.cli('cluster', 'info').includes('cluster_state:ok')) {
-      if (Date.now() > end) throw new Error('the test cluster did not become ready');
-      await sleep(100);
-    }
-    return new PrivateCluster(nodes);
+    execFileSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'], { stdio: 'ignore' });
+    const cluster = new PrivateCluster(nodes);
+    await cluster.waitUntil((topology) => topology.filter((n) => !n.master && n.masterId).length === 3 * replicas);
+    // and every replica has finished its first sync
+    await cluster.waitUntil((topology) => topology.filter((n) => !n.master)
+      .every((n) => cluster.nodes.find((x) => x.port === n.port)!.cli('info', 'replication').includes('master_link_status:up')));
+    return cluster;
   }
 
   get addresses(): { host: string; port: number }[] {
     return this.nodes.map((n) => ({ host: '127.0.0.1', port: n.port }));
+  }
+
+  /** The cluster as `via` (default: the first running node) sees it. */
+  topology(via: PrivateRedis = this.nodes[0]!): ClusterNode[] {
+    return via.cli('cluster', 'nodes').split('\n').filter(Boolean).map((line) => {
+      const [id, address, flags, masterId, , , , , ...ranges] = line.split(' ');
+      return {
+        id: id!,
+        port: Number(/:(\d+)@/.exec(address!)![1]),
+        master: flags!.split(',').includes('master'),
+        masterId: masterId === '-' ? null : masterId!,
+        failed: flags!.split(',').includes('fail'),
+        slots: ranges.filter((r) => /^\d/.test(r)).map((r) => {
+          const [a, b] = r.split('-').map(Number);
+          return [a!, b ?? a!] as [number, number];
+        }),
+      };
+    });
+  }
+
+  /** The master serving `slot`, and its replicas. */
+  ownerOf(slot: number, via?: PrivateRedis): { master: PrivateRedis; replicas: PrivateRedis[] } {
+    const topology = this.topology(via);
+    const owner = topology.find((n) => n.master && n.slots.some(([a, b]) => slot >= a && slot <= b));
+    if (!owner) throw new Error(`no master serves slot ${slot}`);
+    const byPort = (port: number) => this.nodes.find((n) => n.port === port)!;
+    return { master: byPort(owner.port), replicas: topology.filter((n) => n.masterId === owner.id).map((n) => byPort(n.port)) };
+  }
+
+  /** Waits until the cluster is in state ok and `condition` holds for its topology (15 s at most). */
+  async waitUntil(condition: (topology: ClusterNode[]) => boolean = () => true, via: PrivateRedis = this.nodes[0]!): Promise<void> {
+    const end = Date.now() + 15_000;
+    while (!(via.cli('cluster', 'info').includes('cluster_state:ok') && condition(this.topology(via)))) {
+      if (Date.now() > end) throw new Error('the test cluster did not reach the expected state');
+      await sleep(100);
+    }
   }
 
   async stop(): Promise<void> {
