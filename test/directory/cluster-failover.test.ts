@@ -5,31 +5,25 @@
 // rebuild from PostgreSQL, and the reset ID is refused throughout.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisStore } from '../../src/cache/redis-store.js';
+import type { RedisStore } from '../../src/cache/redis-store.js';
 import { slotOf } from '../../src/cache/slots.js';
 import { kindOf } from '../../src/directory/entries.js';
-import { silentLogger } from '../../src/logging.js';
-import { createHarness, expectStatus, provision, type Harness } from '../support/harness.js';
+import { createClusterHarness, type ClusterHarness } from '../support/cluster-harness.js';
+import { expectStatus, provision, type Harness } from '../support/harness.js';
 import { eventually } from '../support/private-db.js';
-import { PrivateCluster, type PrivateRedis } from '../support/private-services.js';
+import type { PrivateCluster, PrivateRedis } from '../support/private-services.js';
 
 let cluster: PrivateCluster;
 let h: Harness;
 let store: RedisStore;
+let setup: ClusterHarness | undefined;
 
 beforeAll(async () => {
-  cluster = await PrivateCluster.start({ replicas: 1 });
-  const nodes = cluster.addresses.map((a) => `${a.host}:${a.port}`).join(',');
-  store = new RedisStore({ clusterNodes: cluster.addresses, commandTimeoutMs: 300 }, silentLogger);
-  await store.waitUntilReady(10_000);
-  h = await createHarness({ cache: store, env: { REDIS_URL: '', REDIS_CLUSTER_NODES: nodes } });
+  setup = await createClusterHarness({ replicas: 1 });
+  ({ cluster, store, h } = setup);
 }, 60_000);
 
-afterAll(async () => {
-  await h?.close();
-  await store?.close();
-  await cluster?.stop();
-});
+afterAll(async () => { await setup?.close(); });
 
 const runIdOf = (node: PrivateRedis) => /run_id:([0-9a-f]+)/.exec(node.cli('info', 'server'))![1]!;
 

@@ -1,29 +1,21 @@
 // The directory on a real three-master Redis Cluster (REDIS_CLUSTER_NODES): every key of a
 // bridge shares one slot, scripts run there, trust markers follow the node that holds them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisStore } from '../../src/cache/redis-store.js';
 import { slotOf } from '../../src/cache/slots.js';
-import { silentLogger } from '../../src/logging.js';
-import { createHarness, expectStatus, provision, type Harness } from '../support/harness.js';
-import { PrivateCluster } from '../support/private-services.js';
+import { createClusterHarness, type ClusterHarness } from '../support/cluster-harness.js';
+import { expectStatus, provision, type Harness } from '../support/harness.js';
+import type { PrivateCluster } from '../support/private-services.js';
 
 let cluster: PrivateCluster;
 let h: Harness;
-let store: RedisStore;
+let setup: ClusterHarness | undefined;
 
 beforeAll(async () => {
-  cluster = await PrivateCluster.start();
-  const nodes = cluster.addresses.map((a) => `${a.host}:${a.port}`).join(',');
-  store = new RedisStore({ clusterNodes: cluster.addresses }, silentLogger);
-  await store.waitUntilReady(10_000);
-  h = await createHarness({ cache: store, env: { REDIS_URL: '', REDIS_CLUSTER_NODES: nodes } });
+  setup = await createClusterHarness();
+  ({ cluster, h } = setup);
 }, 60_000);
 
-afterAll(async () => {
-  await h?.close();
-  await store?.close();
-  await cluster?.stop();
-});
+afterAll(async () => { await setup?.close(); });
 
 describe('on a Redis Cluster', () => {
   it('keeps every key of a bridge in one slot, and bridges spread over the masters', async () => {
