@@ -1,6 +1,15 @@
 // Lua scripts run atomically by Redis. Every script touches keys of one hash tag only.
 
 /**
+ * The first line of the reads whose answers are trusted by the marker. A flagged script (Redis 7
+ * shebang) without `no-writes` is refused by a read-only replica, so a connection left on a
+ * master that was demoted (a failover behind one address) fails over to PostgreSQL instead of
+ * reading a resynced copy that may have lost writes, under a marker naming that same server.
+ * `allow-oom` keeps them running when Redis is at its memory limit, as plain reads would.
+ */
+const READ_ON_MASTER_ONLY = '#!lua flags=allow-oom\n';
+
+/**
  * KEYS: hash keys. ARGV: triples (index into KEYS, field, value). A value replaces the current
  * one when its version is higher, or equal while the current value is pending ('P'); see
  * directory/entries.ts. Returns what each field holds afterwards.
@@ -32,8 +41,7 @@ return out
  * The ID-entry lookup. KEYS: bucket, marker, tenant settings, live rooms. ARGV: field.
  * Returns { entry, marker, tenant settings, room start score } (false for missing).
  */
-export const LOOKUP_CONFERENCE_ID = `
-local e = redis.call('HGET', KEYS[1], ARGV[1])
+export const LOOKUP_CONFERENCE_ID = `${READ_ON_MASTER_ONLY}local e = redis.call('HGET', KEYS[1], ARGV[1])
 local m = redis.call('GET', KEYS[2])
 local t, l = false, false
 if e and string.sub(e, 1, 1) == 'A' then
@@ -45,8 +53,7 @@ return {e, m, t, l}
 `;
 
 /** KEYS: hash, marker. ARGV: field. */
-export const HGET_WITH_MARKER = `
-return {redis.call('HGET', KEYS[1], ARGV[1]), redis.call('GET', KEYS[2])}
+export const HGET_WITH_MARKER = `${READ_ON_MASTER_ONLY}return {redis.call('HGET', KEYS[1], ARGV[1]), redis.call('GET', KEYS[2])}
 `;
 
 /** KEYS: sorted set. ARGV: now (ms), window (ms), add (1/0), member. Returns the count. */

@@ -137,6 +137,35 @@ describe('Redis restarted', () => {
   });
 });
 
+describe('a failover behind one REDIS_URL', () => {
+  it('an instance still connected to the demoted master does not act on its resynced copy, which lost a reset', async () => {
+    const a = await PrivateRedis.start();
+    const b = await PrivateRedis.start();
+    try {
+      b.cli('replicaof', '127.0.0.1', String(a.port));
+      const h = await instance(a.url);
+      const { bridge, number, tenant, users: [u] } = await provisionWarm(h); // the marker names a
+      await waitFor(() => b.cli('info', 'replication').includes('master_link_status:up'));
+      expect(a.cli('wait', '1', '5000')).toBe('1');
+      b.cli('replicaof', 'no', 'one'); // b is promoted, holding a copy from before the reset
+      const r = await expectStatus(h.api.post(resetPath(tenant, u!), { sendEmail: false }), 200);
+      a.cli('replicaof', '127.0.0.1', String(b.port)); // a is demoted and resyncs from b: the reset is lost
+      await waitFor(() => a.cli('info', 'replication').includes('master_link_status:up'));
+      const { key, field } = h.services.keys.directoryBucket(bridge.id, Number(u!.conferenceId));
+      expect(kindOf(a.cli('hget', key, field))).toBe('A'); // the old ID active again, under a marker naming a
+      expect(await h.services.directory.lookupConferenceId(bridge.id, Number(u!.conferenceId))).toMatchObject({ status: 'retired' });
+      expect(await h.services.directory.lookupConferenceId(bridge.id, Number(r.conferenceId))).toMatchObject({ status: 'active', source: 'database' });
+      expect(await h.services.directory.lookupNumber(number)).toMatchObject({ status: 'found', bridgeId: bridge.id });
+      const refused = await h.api.post(resetPath(tenant, u!), { sendEmail: false }); // a replica takes no writes
+      expect(refused.status).toBe(503);
+      expect(refused.body.code).toBe('unavailable');
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+});
+
 describe('PostgreSQL refusing connections', () => {
   it('cached IDs still join; admin writes answer 503; unknown IDs cannot be checked', async () => {
     const h = await instance();

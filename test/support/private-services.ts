@@ -53,7 +53,8 @@ export class PrivateRedis {
   }
 
   async start(): Promise<void> {
-    this.#proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--appendonly', 'no', '--save', '', '--dir', this.dir, '--dbfilename', 'dump.rdb', ...this.extraArgs], { stdio: 'ignore' });
+    // a replica's sync starts at once rather than after Redis's default 5 s wait for more replicas
+    this.#proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--appendonly', 'no', '--save', '', '--dir', this.dir, '--dbfilename', 'dump.rdb', '--repl-diskless-sync-delay', '0', ...this.extraArgs], { stdio: 'ignore' });
     await waitForPort(this.port, true);
   }
 
