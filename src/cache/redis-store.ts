@@ -144,7 +144,10 @@ export class RedisStore implements CacheStore {
     try {
       const nodes = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
       const found = await Promise.all(nodes.map(async (node) => {
-        const runId = /run_id:([0-9a-f]+)/.exec(await node.info('server'))?.[1];
+        const info = await node.info('server');
+        const tooOld = unsupportedVersion(info);
+        if (tooOld) this.log.error({ node: `${node.options.host}:${node.options.port}`, version: tooOld }, 'redis is older than 7.0: its cache reads fail and every call is answered from PostgreSQL');
+        const runId = /run_id:([0-9a-f]+)/.exec(info)?.[1];
         return [`${node.options.host}:${node.options.port}`, runId] as const;
       }));
       if (epoch !== this.#epoch) return; // the connection changed meanwhile: a newer refresh runs
@@ -315,4 +318,14 @@ export function hashTag(key: string): string {
     if (close > open + 1) return key.slice(open + 1, close);
   }
   return key;
+}
+
+/**
+ * The version in an INFO server reply when it is older than 7.0, else null. The trusted reads
+ * are flagged scripts (see scripts.ts), which older servers cannot compile.
+ */
+export function unsupportedVersion(info: string): string | null {
+  const version = /redis_version:(\d+)\.(\d+)\.(\d+)/.exec(info);
+  if (!version) return null; // a compatible server that does not say (it would fail loudly anyway)
+  return Number(version[1]) < 7 ? `${version[1]}.${version[2]}.${version[3]}` : null;
 }
