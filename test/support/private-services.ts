@@ -52,6 +52,7 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** Starts the server; it loads `dump.rdb` from its folder if one was saved. */
   async start(): Promise<void> {
     // a replica's sync starts at once rather than after Redis's default 5 s wait for more replicas
     this.#proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--appendonly', 'no', '--save', '', '--dir', this.dir, '--dbfilename', 'dump.rdb', '--repl-diskless-sync-delay', '0', ...this.extraArgs], { stdio: 'ignore' });
@@ -84,8 +85,7 @@ export class PrivateRedis {
   /** Starts again from `dump.rdb` in its folder, if one was saved (old data comes back). */
   async restartFromSnapshot(): Promise<void> {
     await this.kill();
-    this.#proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--appendonly', 'no', '--save', '', '--dir', this.dir, '--dbfilename', 'dump.rdb'], { stdio: 'ignore' });
-    await waitForPort(this.port, true);
+    await this.start();
   }
 
   async stop(): Promise<void> {
@@ -95,7 +95,7 @@ export class PrivateRedis {
 }
 
 /** One line of CLUSTER NODES: a node, its role, and (for a master) the slot ranges it serves. */
-export interface ClusterNode { id: string; port: number; master: boolean; masterId: string | null; slots: [number, number][]; failed: boolean }
+export interface ClusterNode { id: string; port: number; master: boolean; masterId: string | null; slots: [number, number][] }
 
 /** A local Redis Cluster of three masters on private ports, each with `replicas` replicas. */
 export class PrivateCluster {
@@ -109,10 +109,11 @@ export class PrivateCluster {
     }
     execFileSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'], { stdio: 'ignore' });
     const cluster = new PrivateCluster(nodes);
-    await cluster.waitUntil((topology) => topology.filter((n) => !n.master && n.masterId).length === 3 * replicas);
-    // and every replica has finished its first sync
-    await cluster.waitUntil((topology) => topology.filter((n) => !n.master)
-      .every((n) => cluster.nodes.find((x) => x.port === n.port)!.cli('info', 'replication').includes('master_link_status:up')));
+    // every replica attached and done with its first sync
+    await cluster.waitUntil((topology) => {
+      const attached = topology.filter((n) => !n.master && n.masterId);
+      return attached.length === 3 * replicas && attached.every((n) => cluster.node(n.port).cli('info', 'replication').includes('master_link_status:up'));
+    });
     return cluster;
   }
 
@@ -129,7 +130,6 @@ export class PrivateCluster {
         port: Number(/:(\d+)@/.exec(address!)![1]),
         master: flags!.split(',').includes('master'),
         masterId: masterId === '-' ? null : masterId!,
-        failed: flags!.split(',').includes('fail'),
         slots: ranges.filter((r) => /^\d/.test(r)).map((r) => {
           const [a, b] = r.split('-').map(Number);
           return [a!, b ?? a!] as [number, number];
@@ -143,8 +143,11 @@ export class PrivateCluster {
     const topology = this.topology(via);
     const owner = topology.find((n) => n.master && n.slots.some(([a, b]) => slot >= a && slot <= b));
     if (!owner) throw new Error(`no master serves slot ${slot}`);
-    const byPort = (port: number) => this.nodes.find((n) => n.port === port)!;
-    return { master: byPort(owner.port), replicas: topology.filter((n) => n.masterId === owner.id).map((n) => byPort(n.port)) };
+    return { master: this.node(owner.port), replicas: topology.filter((n) => n.masterId === owner.id).map((n) => this.node(n.port)) };
+  }
+
+  node(port: number): PrivateRedis {
+    return this.nodes.find((n) => n.port === port)!;
   }
 
   /** Waits until the cluster is in state ok and `condition` holds for its topology (15 s at most). */
