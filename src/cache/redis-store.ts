@@ -144,11 +144,11 @@ export class RedisStore implements CacheStore {
     try {
       const nodes = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
       const found = await Promise.all(nodes.map(async (node) => {
+        const address = `${node.options.host}:${node.options.port}`;
         const info = await node.info('server');
         const tooOld = unsupportedVersion(info);
-        if (tooOld) this.log.error({ node: `${node.options.host}:${node.options.port}`, version: tooOld }, 'redis is older than 7.0: its cache reads fail and every call is answered from PostgreSQL');
-        const runId = /run_id:([0-9a-f]+)/.exec(info)?.[1];
-        return [`${node.options.host}:${node.options.port}`, runId] as const;
+        if (tooOld) this.log.error({ node: address, version: tooOld }, 'redis is older than 7.0: its cache reads fail and every call is answered from PostgreSQL');
+        return [address, /run_id:([0-9a-f]+)/.exec(info)?.[1]] as const;
       }));
       if (epoch !== this.#epoch) return; // the connection changed meanwhile: a newer refresh runs
       for (const [address, runId] of found) if (runId) this.#runIds.set(address, runId);
