@@ -133,18 +133,23 @@ export function startNode(script: string, env: Record<string, string>, { cpuProf
   return child;
 }
 
-let built = false;
+/**
+ * Compiles the service once per benchmark run: `bench/run.ts` builds before its sections and
+ * tells them so (BENCH_BUILT=1); a section run alone builds for itself.
+ */
+export function buildService(): void {
+  if (process.env.BENCH_BUILT === '1') return;
+  execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+  process.env.BENCH_BUILT = '1';
+}
 
 /**
  * The attendant as `npm start` runs it: the compiled `dist/src/main.js` under plain node, not
  * the TypeScript sources through tsx (whose loader and name-keeping helpers would be measured
- * too). Builds once per bench process.
+ * too).
  */
 export function startService(env: Record<string, string>, options: { cpuProf?: boolean } = {}): ChildProcess {
-  if (!built) {
-    execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
-    built = true;
-  }
+  buildService();
   return startNode('dist/src/main.js', env, options);
 }
 

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Figure } from './lib.js';
+import { buildService, type Figure } from './lib.js';
 
 const SECTIONS = {
   voice: 'bench/voice.ts',
@@ -46,6 +46,7 @@ writeFileSync(resultsFile, '');
 const failed: string[] = [];
 const durations: string[] = [];
 const started = new Date();
+if (chosen.some((section) => section === 'voice' || section === 'admin')) buildService(); // once, not per section
 for (const section of chosen) {
   console.log(`\n=== ${section} (${SECTIONS[section]}) ===`);
   const t = Date.now();
