@@ -24,6 +24,13 @@ export class CacheKeys {
     return `${this.prefix}${this.bridgeTag(bridgeId)}:m`;
   }
 
+  /** The trust marker covering a directory key: the marker of its hash tag (a bridge's, or the numbers'). */
+  markerOf(key: string): string {
+    const close = key.indexOf('}', this.prefix.length);
+    if (!key.startsWith(`${this.prefix}{`) || close < 0) throw new Error(`not a directory key: ${key}`);
+    return `${key.slice(0, close + 1)}:m`;
+  }
+
   /** Tenant call settings of a bridge: field = tenant ref. */
   tenantSettings(bridgeId: string): string {
     return `${this.prefix}${this.bridgeTag(bridgeId)}:t`;

@@ -44,6 +44,11 @@ export class MemoryStore implements CacheStore {
     });
   }
 
+  async casFieldsIfMarker(marker: string, expected: string, writes: FieldWrite[]): Promise<(string | null)[] | null> {
+    if (this.#get(marker) !== expected) return null;
+    return this.casFields(writes);
+  }
+
   async hget(key: string, field: string): Promise<string | null> {
     return this.#hashes.get(key)?.get(field) ?? null;
   }
@@ -90,6 +95,12 @@ export class MemoryStore implements CacheStore {
 
   async delIfEquals(key: string, value: string): Promise<void> {
     if (this.#get(key) === value) this.#strings.delete(key);
+  }
+
+  async setIfHeld(lock: string, token: string, key: string, value: string): Promise<boolean> {
+    if (this.#get(lock) !== token) return false;
+    await this.set(key, value);
+    return true;
   }
 
   async zadd(key: string, score: number, member: string): Promise<void> {

@@ -6,18 +6,20 @@ import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logging.js';
 import type { CacheStore, ConferenceIdLookup, ConferenceIdLookupKeys, FieldWrite } from './store.js';
-import { CAS_FIELDS, DEL_IF_EQUALS, HGET_WITH_MARKER, INCR_WITH_EXPIRY, LOOKUP_CONFERENCE_ID, SLIDING_WINDOW } from './scripts.js';
+import { CAS_FIELDS, CAS_FIELDS_IF_MARKER, DEL_IF_EQUALS, HGET_WITH_MARKER, INCR_WITH_EXPIRY, LOOKUP_CONFERENCE_ID, SET_IF_HELD, SLIDING_WINDOW } from './scripts.js';
 import { slotOf } from './slots.js';
 
 type Client = Redis | Cluster;
 
 interface ScriptCommands {
   casFields(numKeys: number, ...args: string[]): Promise<(string | null)[]>;
+  casFieldsIfMarker(numKeys: number, ...args: string[]): Promise<(string | null)[] | null>;
   lookupConferenceId(...args: string[]): Promise<[string | null, string | null, string | null, string | null]>;
   hgetWithMarker(...args: string[]): Promise<[string | null, string | null]>;
   slidingWindow(...args: string[]): Promise<number>;
   incrWithExpiry(...args: string[]): Promise<number>;
   delIfEquals(...args: string[]): Promise<number>;
+  setIfHeld(...args: string[]): Promise<number>;
 }
 
 export interface RedisStoreOptions {
@@ -28,6 +30,8 @@ export interface RedisStoreOptions {
   connectTimeoutMs?: number;
   /** How often a stalled store PINGs to find out whether Redis answers again. */
   probeEveryMs?: number;
+  /** How often each master's identity and eviction policy are read again (besides on every connection). */
+  recheckEveryMs?: number;
 }
 
 /** Thrown without touching Redis while it is known not to answer. */
@@ -53,7 +57,7 @@ export class RedisStore implements CacheStore {
   #subscriber: Client | null = null;
   /** run_id of each server, by "host:port"; cleared when the connection drops. */
   readonly #runIds = new Map<string, string>();
-  /** True once every master's run_id has been read since the last connection change. */
+  /** True once every master has been checked (refreshRunIds) since the last connection change. */
   #identitiesKnown = false;
   /** Bumped on every connection change, so a refresh that straddles one is discarded. */
   #epoch = 0;
@@ -63,6 +67,8 @@ export class RedisStore implements CacheStore {
   /** One instance for every refused command: a stack per refusal would cost more than the call. */
   readonly #stalledError = new CacheStalledError();
   readonly #probeEveryMs: number;
+  /** Identities are read again now and then: a policy changed by CONFIG SET is seen without a reconnect. */
+  readonly #recheck: NodeJS.Timeout;
 
   constructor(options: RedisStoreOptions, private readonly log: Logger) {
     const common: RedisOptions = {
@@ -86,11 +92,13 @@ export class RedisStore implements CacheStore {
     const define = (name: string, lua: string, numberOfKeys?: number) =>
       this.client.defineCommand(name, numberOfKeys === undefined ? { lua } : { lua, numberOfKeys });
     define('casFields', CAS_FIELDS);
+    define('casFieldsIfMarker', CAS_FIELDS_IF_MARKER);
     define('lookupConferenceId', LOOKUP_CONFERENCE_ID, 4);
     define('hgetWithMarker', HGET_WITH_MARKER, 2);
     define('slidingWindow', SLIDING_WINDOW, 1);
     define('incrWithExpiry', INCR_WITH_EXPIRY, 1);
     define('delIfEquals', DEL_IF_EQUALS, 1);
+    define('setIfHeld', SET_IF_HELD, 2);
     this.#commands = this.client as unknown as ScriptCommands;
 
     this.client.on('error', (err: Error) => this.log.debug({ err: err.message }, 'redis error'));
@@ -100,6 +108,9 @@ export class RedisStore implements CacheStore {
       this.client.on('+node', () => this.#connectionChanged(true));
       this.client.on('-node', () => this.#connectionChanged(true));
     }
+    this.#recheck = setInterval(() => {
+      if (this.isConnected() && !this.#stalled) void this.#refreshRunIds();
+    }, options.recheckEveryMs ?? 30_000).unref();
   }
 
   /** Resolves once connected (or rejects after `ms`); the service may also start without. */
@@ -139,20 +150,32 @@ export class RedisStore implements CacheStore {
     for (const l of this.#listeners) l();
   }
 
+  /**
+   * Reads each master's identity (run_id) and checks that it may be trusted: Redis 7.0 or later
+   * (the trusted reads are flagged scripts) and a `maxmemory-policy` that never evicts keys
+   * without an expiry (the directory's). A master that fails a check gets no identity, so
+   * nothing cached there is trusted and callers are answered from PostgreSQL.
+   */
   async #refreshRunIds(): Promise<void> {
     const epoch = this.#epoch;
     try {
       const nodes = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
       const found = await Promise.all(nodes.map(async (node) => {
         const address = `${node.options.host}:${node.options.port}`;
-        const info = await node.info('server');
+        const info = await node.info('server', 'memory');
         const tooOld = unsupportedVersion(info);
         if (tooOld) this.log.error({ node: address, version: tooOld }, 'redis is older than 7.0: its cache reads fail and every call is answered from PostgreSQL');
-        return [address, /run_id:([0-9a-f]+)/.exec(info)?.[1]] as const;
+        const evicting = evictingPolicy(info);
+        if (evicting) {
+          this.log.error({ node: address, maxmemoryPolicy: evicting },
+            `redis maxmemory-policy is ${evicting}, which can evict the directory: the cache is not trusted and every call is answered from PostgreSQL; set maxmemory-policy to noeviction (or a volatile-* policy) on every node`);
+        }
+        return [address, evicting ? null : /run_id:([0-9a-f]+)/.exec(info)?.[1]] as const;
       }));
       if (epoch !== this.#epoch) return; // the connection changed meanwhile: a newer refresh runs
+      this.#runIds.clear();
       for (const [address, runId] of found) if (runId) this.#runIds.set(address, runId);
-      this.#identitiesKnown = this.#runIds.size === nodes.length && nodes.length > 0;
+      this.#identitiesKnown = nodes.length > 0;
     } catch (err) {
       this.log.debug({ err: (err as Error).message }, 'could not read redis run_id');
     }
@@ -208,19 +231,20 @@ export class RedisStore implements CacheStore {
     const out: (string | null)[] = new Array(writes.length).fill(null);
     await Promise.all(
       [...groups.values()].map(async (indexes) => {
-        const keys: string[] = [];
-        const args: string[] = [];
-        for (const i of indexes) {
-          const w = writes[i]!;
-          let k = keys.indexOf(w.key);
-          if (k < 0) k = keys.push(w.key) - 1;
-          args.push(String(k + 1), w.field, w.value);
-        }
+        const { keys, args } = casArguments(indexes.map((i) => writes[i]!));
         const result = await this.#run(() => this.#commands.casFields(keys.length, ...keys, ...args));
         indexes.forEach((i, n) => (out[i] = result[n] ?? null));
       }),
     );
     return out;
+  }
+
+  async casFieldsIfMarker(marker: string, expected: string, writes: FieldWrite[]): Promise<(string | null)[] | null> {
+    const tag = hashTag(marker);
+    if (writes.some((w) => hashTag(w.key) !== tag)) throw new Error('casFieldsIfMarker: every field must share the marker\'s hash tag');
+    const { keys, args } = casArguments(writes, [marker]);
+    const result = await this.#run(() => this.#commands.casFieldsIfMarker(keys.length, ...keys, expected, ...args));
+    return result ? result.map((v) => v ?? null) : null;
   }
 
   async hget(key: string, field: string): Promise<string | null> {
@@ -266,6 +290,10 @@ export class RedisStore implements CacheStore {
     await this.#run(() => this.#commands.delIfEquals(key, value));
   }
 
+  async setIfHeld(lock: string, token: string, key: string, value: string): Promise<boolean> {
+    return Number(await this.#run(() => this.#commands.setIfHeld(lock, key, token, value))) === 1;
+  }
+
   async zadd(key: string, score: number, member: string): Promise<void> {
     await this.#run(() => this.client.zadd(key, score, member));
   }
@@ -302,12 +330,25 @@ export class RedisStore implements CacheStore {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#recheck);
     this.#listeners.length = 0;
     this.#stalled = false; // ends the probe
     await Promise.allSettled([this.client.quit(), this.#subscriber?.quit()]);
     this.client.disconnect();
     this.#subscriber?.disconnect();
   }
+}
+
+/** KEYS and ARGV triples (1-based index into KEYS, field, value) of the compare-and-set scripts. */
+function casArguments(writes: FieldWrite[], leadingKeys: string[] = []): { keys: string[]; args: string[] } {
+  const keys = [...leadingKeys];
+  const args: string[] = [];
+  for (const w of writes) {
+    let k = keys.indexOf(w.key, leadingKeys.length);
+    if (k < 0) k = keys.push(w.key) - 1;
+    args.push(String(k + 1), w.field, w.value);
+  }
+  return { keys, args };
 }
 
 /** The part of a key Redis Cluster hashes: the first {...} if any, else the whole key. */
@@ -318,6 +359,15 @@ export function hashTag(key: string): string {
     if (close > open + 1) return key.slice(open + 1, close);
   }
   return key;
+}
+
+/**
+ * The `maxmemory-policy` of an INFO memory reply when it may evict any key (allkeys-*), which
+ * would drop directory entries one by one without touching the trust marker; else null.
+ */
+export function evictingPolicy(info: string): string | null {
+  const policy = /maxmemory_policy:(\S+)/.exec(info)?.[1];
+  return policy?.startsWith('allkeys-') ? policy : null;
 }
 
 /**

@@ -10,16 +10,16 @@
 const READ_ON_MASTER_ONLY = '#!lua flags=allow-oom\n';
 
 /**
- * KEYS: hash keys. ARGV: triples (index into KEYS, field, value). A value replaces the current
- * one when its version is higher, or equal while the current value is pending ('P'); see
- * directory/entries.ts. Returns what each field holds afterwards.
+ * The compare-and-set loop over ARGV triples (index into KEYS, field, value) from ARGV[first]:
+ * a value replaces the current one when its version is higher, or equal while the current value
+ * is pending ('P'); see directory/entries.ts. Leaves in `out` what each field holds afterwards.
  */
-export const CAS_FIELDS = `
+const casLoop = (first: number) => `
 local function version(v)
   return tonumber(string.match(v, '^%a([0-9a-z]+)'), 36)
 end
 local out = {}
-for i = 1, #ARGV, 3 do
+for i = ${first}, #ARGV, 3 do
   local key = KEYS[tonumber(ARGV[i])]
   local field, value = ARGV[i + 1], ARGV[i + 2]
   local cur = redis.call('HGET', key, field)
@@ -34,6 +34,20 @@ for i = 1, #ARGV, 3 do
   end
   out[#out + 1] = cur
 end
+`;
+
+/** KEYS: hash keys. ARGV: triples (see casLoop). Returns what each field holds afterwards. */
+export const CAS_FIELDS = `${casLoop(1)}
+return out
+`;
+
+/**
+ * The same, made only while KEYS[1] (a trust marker) still holds ARGV[1]: how readers and
+ * committed changes write, so that nothing read or decided before a flush (or a rebuild) is
+ * written after it. Returns false, writing nothing, when the marker differs.
+ */
+export const CAS_FIELDS_IF_MARKER = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return false end
+${casLoop(2)}
 return out
 `;
 
@@ -73,6 +87,17 @@ export const INCR_WITH_EXPIRY = `
 local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n
+`;
+
+/**
+ * KEYS: lock, key. ARGV: token, value. Sets `key` only while `lock` still holds `token`, in one
+ * step: a rebuild marks its bridge trusted only if nothing (a flush, an expiry) took its lock
+ * away while it ran. Returns 1 when set.
+ */
+export const SET_IF_HELD = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2])
+return 1
 `;
 
 /** KEYS: key. ARGV: value. */

@@ -40,6 +40,11 @@ export interface CacheStore {
    * holds afterwards, in order.
    */
   casFields(writes: FieldWrite[]): Promise<(string | null)[]>;
+  /**
+   * The same, done only while `marker` (a trust marker of the fields' hash tag) still holds
+   * `expected`, atomically; null, writing nothing, when it does not.
+   */
+  casFieldsIfMarker(marker: string, expected: string, writes: FieldWrite[]): Promise<(string | null)[] | null>;
   hget(key: string, field: string): Promise<string | null>;
   /** One round trip for the ID-entry step. */
   lookupConferenceId(keys: ConferenceIdLookupKeys): Promise<ConferenceIdLookup>;
@@ -54,6 +59,11 @@ export interface CacheStore {
   del(key: string): Promise<void>;
   /** Deletes `key` only while it still holds `value` (releasing a lock one owns). */
   delIfEquals(key: string, value: string): Promise<void>;
+  /**
+   * Sets `key` to `value` only while `lock` still holds `token`, atomically; true when set. Both
+   * keys must share a hash tag.
+   */
+  setIfHeld(lock: string, token: string, key: string, value: string): Promise<boolean>;
 
   zadd(key: string, score: number, member: string): Promise<void>;
   zrem(key: string, member: string): Promise<void>;

@@ -6,7 +6,10 @@
 // and a change that takes a positive answer away writes its non-positive value *before* it
 // commits (changes.ts). So once the change has returned, no cache holds the old positive value
 // with a version that could win, and every non-positive or missing value is confirmed against
-// PostgreSQL. When Redis is unreachable, readers use PostgreSQL alone (within a small time
+// PostgreSQL. That holds while no value is lost, which is what the bridge's trust marker says
+// (trust.ts, rebuild.ts); so a reader's fill and a change's after-commit write are made only
+// while the marker still holds what their writer saw before it read PostgreSQL or committed,
+// and never into an untrusted cache: a value decided before a loss is never written after it. When Redis is unreachable, readers use PostgreSQL alone (within a small time
 // budget, behind a circuit breaker) and writers refuse with 503; a hung Redis costs readers no
 // more than one command deadline (the store fails fast after it, see cache/redis-store.ts).
 import type { CacheKeys } from '../cache/keys.js';
@@ -15,7 +18,7 @@ import type { CacheStore, FieldWrite } from '../cache/store.js';
 import { DependencyError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { CircuitBreaker } from '../resilience/breaker.js';
-import type { Sql, Tx } from '../store/db.js';
+import type { Database, Tx } from '../store/db.js';
 import type { CacheChange } from './changes.js';
 import { decodeActiveId, decodeLeaderPin, decodeNumber, decodeTenantSettings, kindOf, versionOf, type NumberEntry } from './entries.js';
 import { Rebuilder, type RebuildOutcome } from './rebuild.js';
@@ -71,7 +74,7 @@ export class Directory {
 
   constructor(
     private readonly store: CacheStore,
-    private readonly sql: Sql,
+    private readonly sql: Database,
     readonly keys: CacheKeys,
     private readonly log: Logger,
     options: DirectoryOptions = {},
@@ -92,12 +95,13 @@ export class Directory {
       bucket: bucket.key, field: bucket.field, marker, tenants: this.keys.tenantSettings(bridgeId), liveRooms: this.keys.liveRooms(bridgeId),
     }));
     const liveSince = cached?.liveSince ?? null;
-    if (cached && this.trust.check(marker, cached.marker, { bridgeId })) {
+    const seen = cached && this.trust.check(marker, cached.marker, { bridgeId }) ? { key: marker, value: cached.marker } : null;
+    if (cached && seen) {
       const active = cached.entry ? decodeActiveId(cached.entry) : null;
       if (active) {
         if (active.expiresAt !== null && active.expiresAt * 1000 <= nowMs) return this.#report({ status: 'expired', source: 'cache' });
         const settings = cached.tenant ? decodeTenantSettings(cached.tenant) : null;
-        const tenant = settings ?? (await this.#tenantSettingsFromDatabase(active.tenantId));
+        const tenant = settings ?? (await this.#tenantSettingsFromDatabase(active.tenantId, seen));
         if (tenant) {
           return this.#report({
             status: 'active', ownerKind: active.ownerKind, ownerId: active.ownerId, tenantId: active.tenantId,
@@ -112,8 +116,8 @@ export class Directory {
     let row: ConferenceIdRow | null;
     try {
       row = await this.#fromDatabase(() => readConferenceId(this.sql, bridgeId, conferenceId));
-      if (row && cached) {
-        const [now] = await this.#fillCache([conferenceIdWrite(this.keys, row)]);
+      if (row && seen) {
+        const [now] = await this.#fillCache(seen, [conferenceIdWrite(this.keys, row)]);
         // A newer value in the cache means a change is committing right now: read the truth again.
         if (now && versionOf(now) > BigInt(row.version)) row = await this.#fromDatabase(() => readConferenceId(this.sql, bridgeId, conferenceId));
       }
@@ -124,7 +128,7 @@ export class Directory {
     if (!row) return this.#report({ status: 'unknown', source: 'database' });
     if (row.state === 'retired') return this.#report({ status: 'retired', source: 'database' });
     if (row.expires_at && row.expires_at.getTime() <= nowMs) return this.#report({ status: 'expired', source: 'database' });
-    const tenant = await this.#tenantSettingsFromDatabase(row.tenant_id);
+    const tenant = await this.#tenantSettingsFromDatabase(row.tenant_id, seen);
     if (!tenant) return this.#report({ status: 'unavailable' });
     return this.#report({
       status: 'active', ownerKind: row.owner_kind, ownerId: row.owner_id, tenantId: row.tenant_id,
@@ -140,14 +144,15 @@ export class Directory {
     const field = ownerRef(ownerKind, ownerId);
     const marker = this.keys.directoryMarker(bridgeId);
     const cached = await this.#fromCache(() => this.store.hgetWithMarker(key, field, marker));
-    if (cached && this.trust.check(marker, cached.marker, { bridgeId })) {
+    const seen = cached && this.trust.check(marker, cached.marker, { bridgeId }) ? { key: marker, value: cached.marker } : null;
+    if (cached && seen) {
       const entry = cached.value ? decodeLeaderPin(cached.value) : null;
       if (entry) return { status: 'found', hash: entry.hash };
     }
     try {
       let row = await this.#fromDatabase(() => readLeaderPin(this.sql, bridgeId, ownerKind, ownerId));
-      if (row && cached) {
-        const [now] = await this.#fillCache([leaderPinWrite(this.keys, row)]);
+      if (row && seen) {
+        const [now] = await this.#fillCache(seen, [leaderPinWrite(this.keys, row)]);
         if (now && versionOf(now) > BigInt(row.version)) row = await this.#fromDatabase(() => readLeaderPin(this.sql, bridgeId, ownerKind, ownerId));
       }
       return { status: 'found', hash: row?.leader_pin_hash ?? null };
@@ -160,14 +165,15 @@ export class Directory {
   async lookupNumber(number: string): Promise<NumberLookupResult> {
     const marker = this.keys.numbersMarker;
     const cached = await this.#fromCache(() => this.store.hgetWithMarker(this.keys.numbers, number, marker));
-    if (cached && this.trust.check(marker, cached.marker, 'numbers')) {
+    const seen = cached && this.trust.check(marker, cached.marker, 'numbers') ? { key: marker, value: cached.marker } : null;
+    if (cached && seen) {
       const entry = cached.value ? decodeNumber(cached.value) : null;
       if (entry) return found(entry);
     }
     try {
       let row = await this.#fromDatabase(() => readNumber(this.sql, number));
-      if (row && cached) {
-        const [now] = await this.#fillCache([numberWrite(this.keys, row)]);
+      if (row && seen) {
+        const [now] = await this.#fillCache(seen, [numberWrite(this.keys, row)]);
         if (now && versionOf(now) > BigInt(row.version)) row = await this.#fromDatabase(() => readNumber(this.sql, number));
       }
       if (!row) return { status: 'not_found' };
@@ -192,12 +198,23 @@ export class Directory {
 
   // ---- writes (admin commands) ----------------------------------------------------------------
 
-  /** Registers the cache side of a change on its transaction (see changes.ts). */
+  /**
+   * Registers the cache side of a change on its transaction (see changes.ts). Before COMMIT it
+   * writes the non-positive values (failing the change when it cannot) and reads the trust
+   * markers of the fields; after COMMIT it writes the final values, guarded by those markers.
+   */
   stage(tx: Tx, changes: CacheChange[]): void {
     if (changes.length === 0) return;
     const before = changes.filter((c) => c.before !== null).map((c) => ({ key: c.key, field: c.field, value: c.before! }));
-    if (before.length) {
-      tx.beforeCommit(async () => {
+    // What the before-commit write already holds (a retired ID's final value) is not sent again.
+    const after = groupByMarker(this.keys, changes.filter((c) => c.before !== c.after).map((c) => ({ key: c.key, field: c.field, value: c.after })));
+    const seen = new Map<string, string | null>();
+    tx.beforeCommit(async () => {
+      // Sent together with the write below (one round trip); read before COMMIT, so a loss
+      // between here and the after-commit write shows as a changed marker.
+      const markers = after.size ? Promise.all([...after.keys()].map((m) => this.store.get(m))) : Promise.resolve([]);
+      markers.catch(() => undefined);
+      if (before.length) {
         try {
           if (!this.store.isConnected()) throw new Error('not connected');
           await this.store.casFields(before);
@@ -205,29 +222,36 @@ export class Directory {
           this.events.cacheWriteFailed?.('before_commit');
           throw new DependencyError('cache', 'the directory cache cannot be updated, so the change could not be made safely; nothing was changed', err);
         }
-      });
-    }
-    // What the before-commit write already holds (a retired ID's final value) is not sent again.
-    const after = changes.filter((c) => c.before !== c.after);
-    if (after.length === 0) return;
+      }
+      try {
+        const values = await markers;
+        [...after.keys()].forEach((m, i) => seen.set(m, values[i] ?? null));
+      } catch {
+        // unknown markers: the after-commit writes are skipped, readers fill the cache
+      }
+    });
+    if (after.size === 0) return;
     tx.afterCommit(async () => {
       try {
-        await this.store.casFields(after.map((c) => ({ key: c.key, field: c.field, value: c.after })));
+        await Promise.all([...after].map(([marker, writes]) => {
+          const value = seen.get(marker);
+          return value ? this.#fillCache({ key: marker, value }, writes, { rethrow: true }) : undefined;
+        }));
       } catch (err) {
         // Safe: the before-commit values (or nothing) send readers to PostgreSQL, which fills the cache.
         this.events.cacheWriteFailed?.('after_commit');
-        this.log.warn({ err: (err as Error).message, fields: after.length }, 'directory cache not updated after commit; readers will fill it');
+        this.log.warn({ err: (err as Error).message, fields: changes.length }, 'directory cache not updated after commit; readers will fill it');
       }
     });
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
 
-  async #tenantSettingsFromDatabase(tenantId: string) {
+  async #tenantSettingsFromDatabase(tenantId: string, seen: SeenMarker | null) {
     try {
       const row = await this.#fromDatabase(() => readTenantSettings(this.sql, tenantId));
       if (!row) return null;
-      await this.#fillCache([tenantSettingsWrite(this.keys, row)]);
+      if (seen) await this.#fillCache(seen, [tenantSettingsWrite(this.keys, row)]);
       return { allowCallersToStartMeeting: row.allow_callers_to_start_meeting, entryExitAnnouncements: row.entry_exit_announcements };
     } catch {
       return null;
@@ -248,11 +272,17 @@ export class Directory {
     return this.#databaseBreaker.run(read);
   }
 
-  async #fillCache(writes: FieldWrite[]): Promise<(string | null)[]> {
-    if (!this.store.isConnected()) return [];
+  /**
+   * Writes what was read or decided while `seen` was the trusted marker, only while it still is
+   * (same server, same marker): after a loss or a rebuild, it could be older than what the
+   * rebuild wrote. Returns what the fields hold, or [] when nothing was written.
+   */
+  async #fillCache(seen: SeenMarker, writes: FieldWrite[], { rethrow = false } = {}): Promise<(string | null)[]> {
+    if (!this.store.isConnected() || !this.trust.trusts(seen.key, seen.value)) return [];
     try {
-      return await this.store.casFields(writes);
-    } catch {
+      return (await this.store.casFieldsIfMarker(seen.key, seen.value, writes)) ?? [];
+    } catch (err) {
+      if (rethrow) throw err;
       return [];
     }
   }
@@ -265,6 +295,23 @@ export class Directory {
     this.events.lookup?.(result.status, 'source' in result ? result.source : 'none');
     return result;
   }
+}
+
+/** A trust marker as a reader or a change saw it (see #fillCache). */
+interface SeenMarker {
+  key: string;
+  value: string;
+}
+
+function groupByMarker(keys: CacheKeys, writes: FieldWrite[]): Map<string, FieldWrite[]> {
+  const groups = new Map<string, FieldWrite[]>();
+  for (const w of writes) {
+    const marker = keys.markerOf(w.key);
+    const list = groups.get(marker);
+    if (list) list.push(w);
+    else groups.set(marker, [w]);
+  }
+  return groups;
 }
 
 function found(entry: NumberEntry): NumberLookupResult {

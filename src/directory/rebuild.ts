@@ -1,11 +1,26 @@
 // Rebuilds the cache of one bridge (or of the dial-in numbers) from PostgreSQL, in batches of
 // pipelined compare-and-set writes, then writes the trust marker. Until the marker is there,
 // readers ask PostgreSQL (see trust.ts), so a rebuild never shows callers a half-filled cache.
+//
+// What the marker promises: every value a committed change wrote to this Redis is still there,
+// or was superseded by a newer one. A value can only be lost with the whole server's memory
+// (a flush, a restart, a failover; eviction is refused, see cache/redis-store.ts), so a rebuild
+// guards the two ways a loss could slip past it:
+//   - a loss while it runs: the rebuild's lock is its token, and the marker is written by a
+//     script that checks the lock still holds it (a flush takes the lock with everything else);
+//   - a loss just before it took the lock, of a change that commits after the rebuild read its
+//     row: before reading, the rebuild waits for the transactions writing to the tables it reads
+//     (store/open-writers.ts), so every change whose cache value it could have missed has
+//     committed and is in what it reads.
+// Every other write (reader fill-ins, after-commit writes) is a versioned compare-and-set and
+// cannot replace a newer value; an older one it leaves in an untrusted cache is overwritten by
+// the rebuild, which reads after every change it could miss.
 import { randomBytes } from 'node:crypto';
 import type { CacheKeys } from '../cache/keys.js';
 import type { CacheStore, FieldWrite } from '../cache/store.js';
 import type { Logger } from '../logging.js';
-import type { Sql } from '../store/db.js';
+import type { Database } from '../store/db.js';
+import { BRIDGE_DIRECTORY_TABLES, NUMBER_DIRECTORY_TABLES, waitForOpenWriters } from '../store/open-writers.js';
 import { parseOwnerRef } from '../cache/refs.js';
 import { nextDirectoryVersion } from '../store/numbers.js';
 import {
@@ -15,20 +30,24 @@ import {
 
 const BATCH = 5000;
 const LOCK_MS = 10 * 60_000;
+/** How long a rebuild waits for open writers before giving up (and being retried). */
+const WRITERS_WAIT_MS = 3000;
 
 export interface RebuildResult {
   scope: string;
   written: number;
   ms: number;
-  /** False when another instance holds the rebuild lock, or the server changed meanwhile. */
+  /** False when another instance holds the rebuild lock, or the server changed or lost the lock meanwhile. */
   completed: boolean;
 }
 
 export type RebuildOutcome = 'completed' | 'skipped' | 'failed';
 
+type Fill = (write: (w: FieldWrite[]) => Promise<void>) => Promise<number>;
+
 export class Rebuilder {
   constructor(
-    private readonly sql: Sql,
+    private readonly sql: Database,
     private readonly store: CacheStore,
     private readonly keys: CacheKeys,
     private readonly log: Logger,
@@ -37,7 +56,7 @@ export class Rebuilder {
   ) {}
 
   async rebuildBridge(bridgeId: string): Promise<RebuildResult> {
-    return this.#locked(`bridge ${bridgeId}`, this.keys.rebuildLock(bridgeId), this.keys.directoryMarker(bridgeId), async (write) => {
+    return this.#locked(`bridge ${bridgeId}`, this.keys.rebuildLock(bridgeId), this.keys.directoryMarker(bridgeId), BRIDGE_DIRECTORY_TABLES, async (write) => {
       let written = 0;
       // keyset pagination keeps each query short however large the bridge
       let after = 0;
@@ -69,7 +88,7 @@ export class Rebuilder {
   }
 
   async rebuildNumbers(): Promise<RebuildResult> {
-    return this.#locked('numbers', this.keys.numbersRebuildLock, this.keys.numbersMarker, async (write) => {
+    return this.#locked('numbers', this.keys.numbersRebuildLock, this.keys.numbersMarker, NUMBER_DIRECTORY_TABLES, async (write) => {
       const { rows } = await this.sql.query<NumberRow>(
         'SELECT number, bridge_id, type, primary_language, secondary_languages, version FROM dial_in_numbers',
       );
@@ -89,10 +108,10 @@ export class Rebuilder {
     });
   }
 
-  async #locked(scope: string, lockKey: string, markerKey: string, fill: (write: (w: FieldWrite[]) => Promise<void>) => Promise<number>): Promise<RebuildResult> {
+  async #locked(scope: string, lockKey: string, markerKey: string, tables: readonly string[], fill: Fill): Promise<RebuildResult> {
     const kind = scope === 'numbers' ? 'numbers' : 'bridge';
     try {
-      const result = await this.#lockedRun(scope, lockKey, markerKey, fill);
+      const result = await this.#lockedRun(scope, lockKey, markerKey, tables, fill);
       this.onResult(kind, result.completed ? 'completed' : 'skipped', result.ms);
       return result;
     } catch (err) {
@@ -101,7 +120,7 @@ export class Rebuilder {
     }
   }
 
-  async #lockedRun(scope: string, lockKey: string, markerKey: string, fill: (write: (w: FieldWrite[]) => Promise<void>) => Promise<number>): Promise<RebuildResult> {
+  async #lockedRun(scope: string, lockKey: string, markerKey: string, tables: readonly string[], fill: Fill): Promise<RebuildResult> {
     const started = Date.now();
     const token = randomBytes(8).toString('hex');
     if (!(await this.store.set(lockKey, token, { ttlMs: LOCK_MS, onlyIfAbsent: true }))) {
@@ -110,12 +129,18 @@ export class Rebuilder {
     try {
       const identity = this.store.serverIdentity(markerKey);
       if (!identity) return { scope, written: 0, ms: 0, completed: false };
+      await waitForOpenWriters(this.sql, tables, WRITERS_WAIT_MS);
       const written = await fill(async (writes) => {
         for (let i = 0; i < writes.length; i += 500) await this.store.casFields(writes.slice(i, i + 500));
       });
+      const incomplete = { scope, written, ms: Date.now() - started, completed: false };
       // a server that restarted meanwhile may have lost what was written: leave it untrusted
-      if (this.store.serverIdentity(markerKey) !== identity) return { scope, written, ms: Date.now() - started, completed: false };
-      await this.store.set(markerKey, `${identity}:${token}`);
+      if (this.store.serverIdentity(markerKey) !== identity) return incomplete;
+      // nor one that lost the lock (a flush): the values written before the flush are gone
+      if (!(await this.store.setIfHeld(lockKey, token, markerKey, `${identity}:${token}`))) {
+        this.log.warn({ scope }, 'directory rebuild lost its lock while it ran (Redis flushed?); not marking the cache trusted');
+        return incomplete;
+      }
       const ms = Date.now() - started;
       this.log.info({ scope, written, ms }, 'directory cache rebuilt');
       return { scope, written, ms, completed: true };

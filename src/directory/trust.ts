@@ -20,10 +20,15 @@ export class Trust {
   ) {}
 
   /** True when `marker` (read from `markerKey`) was written on the server holding it now. */
-  check(markerKey: string, marker: string | null, scope: { bridgeId: string } | 'numbers'): boolean {
+  trusts(markerKey: string, marker: string | null): marker is string {
     const identity = this.store.serverIdentity(markerKey);
-    if (marker !== null && identity !== null && marker.startsWith(identity + ':')) return true;
-    if (identity !== null) this.#scheduleRebuild(scope);
+    return marker !== null && identity !== null && marker.startsWith(identity + ':');
+  }
+
+  /** `trusts`, and when not, starts a rebuild (unless the server is unknown or refused). */
+  check(markerKey: string, marker: string | null, scope: { bridgeId: string } | 'numbers'): marker is string {
+    if (this.trusts(markerKey, marker)) return true;
+    if (this.store.serverIdentity(markerKey) !== null) this.#scheduleRebuild(scope);
     return false;
   }
 

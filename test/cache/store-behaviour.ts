@@ -169,6 +169,19 @@ export function cacheStoreBehaviour(name: string, open: () => Promise<CacheStore
         await store.del(h);
         expect(await store.hget(h, 'f')).toBeNull();
       });
+
+      it('setIfHeld sets a key only while the lock holds the token', async () => {
+        const tag = freshTag();
+        const [lock, marker] = [key(tag, 'lock'), key(tag, 'marker')];
+        expect(await store.setIfHeld(lock, 'mine', marker, 'v1')).toBe(false); // no lock at all (a flush took it)
+        expect(await store.get(marker)).toBeNull();
+        await store.set(lock, 'theirs');
+        expect(await store.setIfHeld(lock, 'mine', marker, 'v1')).toBe(false);
+        expect(await store.get(marker)).toBeNull();
+        await store.set(lock, 'mine');
+        expect(await store.setIfHeld(lock, 'mine', marker, 'v2')).toBe(true);
+        expect(await store.get(marker)).toBe('v2');
+      });
     });
 
     describe('counters', () => {

@@ -38,7 +38,7 @@ describe('a Redis Cluster failover that loses writes', () => {
 
     const { key, field } = h.services.keys.directoryBucket(bridge.id, oldId);
     const { master, replicas: [replica] } = cluster.ownerOf(slotOf(key));
-    expect(master.cli('wait', '1', '5000')).toBe('1'); // the replica holds the warm bridge and its marker
+    await master.waitForReplica(replica!); // the replica holds the warm bridge and its marker
     // Redis replicates asynchronously: a master that dies right after answering can take its
     // last writes with it. Keep the replica's pre-reset copy to put back after the failover, as
     // such a loss would leave it (a stopped replica still receives into its socket buffer, so

@@ -145,8 +145,7 @@ describe('a failover behind one REDIS_URL', () => {
       b.cli('replicaof', '127.0.0.1', String(a.port));
       const h = await instance(a.url);
       const { bridge, number, tenant, users: [u] } = await provisionWarm(h); // the marker names a
-      await waitFor(() => b.cli('info', 'replication').includes('master_link_status:up'));
-      expect(a.cli('wait', '1', '5000')).toBe('1');
+      await a.waitForReplica(b);
       b.cli('replicaof', 'no', 'one'); // b is promoted, holding a copy from before the reset
       const r = await expectStatus(h.api.post(resetPath(tenant, u!), { sendEmail: false }), 200);
       a.cli('replicaof', '127.0.0.1', String(b.port)); // a is demoted and resyncs from b: the reset is lost

@@ -73,6 +73,22 @@ export class PrivateRedis {
     await waitForPort(this.port, false);
   }
 
+  /**
+   * Waits until `replica` has applied everything this server has written so far. (WAIT from
+   * redis-cli proves nothing: its own connection wrote nothing. And after a diskless full sync a
+   * master streams nothing until the replica's first REPLCONF ACK, up to a second later, though
+   * the replica already says its link is up.)
+   */
+  async waitForReplica(replica: PrivateRedis, ms = 10_000): Promise<void> {
+    const offset = (server: PrivateRedis, field: string) => Number(new RegExp(`${field}:(\\d+)`).exec(server.cli('info', 'replication'))?.[1] ?? -1);
+    const target = offset(this, 'master_repl_offset');
+    const end = Date.now() + ms;
+    while (offset(replica, 'slave_repl_offset') < target) {
+      if (Date.now() > end) throw new Error(`replica :${replica.port} did not reach offset ${target} of :${this.port} in ${ms} ms`);
+      await sleep(20);
+    }
+  }
+
   /** Freezes the server (SIGSTOP): connections stay open and nothing answers, like a hung host. */
   pause(): void {
     this.#proc?.kill('SIGSTOP');
