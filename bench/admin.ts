@@ -15,7 +15,7 @@ import http from 'node:http';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { hashPin } from '../src/conferencing/pins.js';
+import { hashPin } from '../src/domain/pins.js';
 import {
   createDatabase, freePort, met, processCpuUs, QUICK, report, startRedis, startService, stopProcess, waitReady, type BenchDatabase, type BenchRedis, type Figure,
 } from './lib.js';

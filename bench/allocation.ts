@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { randomConferenceIds } from '../src/conferencing/ids.js';
+import { randomConferenceIds } from '../src/domain/conference-ids.js';
 import { silentLogger } from '../src/logging.js';
 import { allocateConferenceId, type Claim } from '../src/store/conference-ids.js';
 import { Database, type Tx } from '../src/store/db.js';

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config.js';
 import { changeConferenceId } from '../src/conferencing/change-conference-id.js';
-import { hashPin } from '../src/conferencing/pins.js';
+import { hashPin } from '../src/domain/pins.js';
 import { RedisStore } from '../src/cache/redis-store.js';
 import { requestBulkReset } from '../src/jobs/bulk-reset.js';
 import { silentLogger } from '../src/logging.js';

@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import type { Directory } from './directory/directory.js';
 import type { Logger } from './logging.js';
 import type { Metrics } from './metrics.js';
-import type { SecretBox } from './outbox/secrets.js';
+import type { SecretBox } from './lib/secret-box.js';
 import type { Database } from './store/db.js';
 
 export interface Services {

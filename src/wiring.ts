@@ -6,14 +6,9 @@ import type { Config } from './config.js';
 import { Directory } from './directory/directory.js';
 import type { Logger } from './logging.js';
 import { Metrics } from './metrics.js';
-import { SecretBox } from './outbox/secrets.js';
+import { SecretBox } from './lib/secret-box.js';
 import type { Services } from './services.js';
 import { Database } from './store/db.js';
-
-export interface Connections {
-  databaseUrl: string;
-  cache: CacheStore;
-}
 
 /** Connects to the cache named by the configuration. */
 export async function connectCache(config: Config, log: Logger): Promise<CacheStore> {

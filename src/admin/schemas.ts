@@ -2,10 +2,10 @@
 // (OpenAPI) and validate it; every object is strict, so a misspelt field is an error, not
 // silently ignored.
 import { z } from 'zod';
-import { CONFERENCE_ID_PATTERN } from '../conferencing/ids.js';
-import { MAX_PIN_LENGTH, MIN_PIN_LENGTH } from '../conferencing/pins.js';
-import { isCountryCode } from '../provisioning/countries.js';
-import { languageProblem } from '../provisioning/languages.js';
+import { CONFERENCE_ID_PATTERN } from '../domain/conference-ids.js';
+import { MAX_PIN_LENGTH, MIN_PIN_LENGTH } from '../domain/pins.js';
+import { isCountryCode } from '../domain/countries.js';
+import { languageProblem } from '../domain/languages.js';
 
 export const e164 = z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number such as +14155550123');
 export const conferenceId = z.string({ error: 'must be a string of 7 digits' }).regex(CONFERENCE_ID_PATTERN, 'must be 7 digits, the first not 0');

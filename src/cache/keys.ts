@@ -1,7 +1,7 @@
 // Every Redis key the service uses is built here. Keys of one bridge share the hash tag
 // {<bridge ref>} so that multi-key scripts stay in one Redis Cluster slot; dial-in numbers share
 // the tag {n}.
-import { uuidToRef } from './refs.js';
+import { uuidToRef } from '../lib/refs.js';
 
 /** IDs per directory bucket: 100 keeps every bucket a small listpack-encoded hash. */
 const BUCKET_SIZE = 100;
@@ -87,10 +87,5 @@ export class CacheKeys {
   /** Admin requests of one key or address in the current minute. */
   adminRate(subject: string, minute: number): string {
     return `${this.prefix}rl:${subject}:${minute}`;
-  }
-
-  /** Pub/sub channel for in-process cache invalidation. */
-  get invalidationChannel(): string {
-    return `${this.prefix}invalidate`;
   }
 }

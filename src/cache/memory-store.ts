@@ -3,7 +3,6 @@
 // values, see directory/entries.ts; sliding windows; expiries in real time); the same
 // behaviour tests run against both (test/cache/).
 import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import type { CacheStore, ConferenceIdLookup, ConferenceIdLookupKeys, FieldWrite } from './store.js';
 
 // Lua: tonumber(string.match(v, '^%a([0-9a-z]+)'), 36)
@@ -19,7 +18,6 @@ export class MemoryStore implements CacheStore {
   readonly #strings = new Map<string, Expiring<string>>();
   readonly #hashes = new Map<string, Map<string, string>>();
   readonly #sorted = new Map<string, Expiring<Map<string, number>>>();
-  readonly #bus = new EventEmitter();
   // Markers are written by rebuilds on "this server"; a fresh process is a fresh server.
   readonly #identity = randomBytes(8).toString('hex');
 
@@ -134,20 +132,7 @@ export class MemoryStore implements CacheStore {
     return this.#identity;
   }
 
-  async publish(channel: string, message: string): Promise<void> {
-    // delivered later, as Redis delivers on another connection: never inside the publisher's call
-    setImmediate(() => this.#bus.emit(channel, message));
-  }
-
-  async subscribe(channel: string, onMessage: (message: string) => void): Promise<void> {
-    this.#bus.on(channel, onMessage);
-  }
-
-  onConnectionChange(): void {}
-
-  async close(): Promise<void> {
-    this.#bus.removeAllListeners();
-  }
+  async close(): Promise<void> {}
 
   #get(key: string): string | null {
     const e = this.#strings.get(key);

@@ -54,14 +54,12 @@ export class RedisStore implements CacheStore {
   readonly kind: 'redis' | 'cluster';
   readonly client: Client;
   readonly #commands: ScriptCommands;
-  #subscriber: Client | null = null;
   /** run_id of each server, by "host:port"; cleared when the connection drops. */
   readonly #runIds = new Map<string, string>();
   /** True once every master has been checked (refreshRunIds) since the last connection change. */
   #identitiesKnown = false;
   /** Bumped on every connection change, so a refresh that straddles one is discarded. */
   #epoch = 0;
-  readonly #listeners: (() => void)[] = [];
   /** Set when a command timed out; cleared by a probe PING that answers, or a new connection. */
   #stalled = false;
   /** One instance for every refused command: a stack per refusal would cost more than the call. */
@@ -136,10 +134,6 @@ export class RedisStore implements CacheStore {
     await this.client.ping();
   }
 
-  onConnectionChange(listener: () => void): void {
-    this.#listeners.push(listener);
-  }
-
   #connectionChanged(up: boolean): void {
     if (up) this.#stalled = false;
     // Forget every identity first: until INFO answers again nothing cached is trusted.
@@ -147,7 +141,6 @@ export class RedisStore implements CacheStore {
     this.#identitiesKnown = false;
     this.#epoch++;
     if (up) void this.#refreshRunIds();
-    for (const l of this.#listeners) l();
   }
 
   /**
@@ -311,31 +304,11 @@ export class RedisStore implements CacheStore {
     return Number(await this.#run(() => this.#commands.incrWithExpiry(key, String(ttlMs))));
   }
 
-  async publish(channel: string, message: string): Promise<void> {
-    await this.#run(() => this.client.publish(channel, message));
-  }
-
-  async subscribe(channel: string, onMessage: (message: string) => void): Promise<void> {
-    if (!this.#subscriber) {
-      // A subscriber connection may queue: it only ever sends SUBSCRIBE.
-      this.#subscriber = this.client instanceof Cluster
-        ? this.client.duplicate(undefined, { enableOfflineQueue: true })
-        : this.client.duplicate({ enableOfflineQueue: true });
-      this.#subscriber.on('error', () => undefined);
-    }
-    this.#subscriber.on('message', (ch: string, msg: string) => {
-      if (ch === channel) onMessage(msg);
-    });
-    await this.#subscriber.subscribe(channel);
-  }
-
   async close(): Promise<void> {
     clearInterval(this.#recheck);
-    this.#listeners.length = 0;
     this.#stalled = false; // ends the probe
-    await Promise.allSettled([this.client.quit(), this.#subscriber?.quit()]);
+    await this.client.quit().catch(() => undefined);
     this.client.disconnect();
-    this.#subscriber?.disconnect();
   }
 }
 

@@ -83,11 +83,7 @@ export interface CacheStore {
    */
   serverIdentity(key: string): string | null;
 
-  publish(channel: string, message: string): Promise<void>;
-  subscribe(channel: string, onMessage: (message: string) => void): Promise<void>;
 
-  /** Called when the connection to the server is lost or re-established. */
-  onConnectionChange(listener: () => void): void;
 
   close(): Promise<void>;
 }

@@ -9,7 +9,7 @@ import { findTenant } from '../store/tenants.js';
 import { findUser, insertUser, type UserRow } from '../store/users.js';
 import { conferenceIdChange } from '../directory/changes.js';
 import { queueEmail } from './notifications.js';
-import { generatePin, hashPin } from './pins.js';
+import { generatePin, hashPin } from '../domain/pins.js';
 
 export interface EnableUserInput {
   tenantId: string;

@@ -8,7 +8,7 @@ import { findTenant } from '../store/tenants.js';
 import { findUser, setLeaderPinHash } from '../store/users.js';
 import { leaderPinChange } from '../directory/changes.js';
 import { queueEmail } from './notifications.js';
-import { generatePin, hashPin } from './pins.js';
+import { generatePin, hashPin } from '../domain/pins.js';
 
 export async function resetLeaderPin(
   s: Services,

@@ -13,11 +13,11 @@
 // budget, behind a circuit breaker) and writers refuse with 503; a hung Redis costs readers no
 // more than one command deadline (the store fails fast after it, see cache/redis-store.ts).
 import type { CacheKeys } from '../cache/keys.js';
-import { ownerRef, type OwnerKind } from '../cache/refs.js';
+import { ownerRef, type OwnerKind } from '../lib/refs.js';
 import type { CacheStore, FieldWrite } from '../cache/store.js';
 import { DependencyError } from '../errors.js';
 import type { Logger } from '../logging.js';
-import { CircuitBreaker } from '../resilience/breaker.js';
+import { CircuitBreaker } from '../lib/breaker.js';
 import type { Database, Tx } from '../store/db.js';
 import type { CacheChange } from './changes.js';
 import { decodeActiveId, decodeLeaderPin, decodeNumber, decodeTenantSettings, kindOf, versionOf, type NumberEntry } from './entries.js';

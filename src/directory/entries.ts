@@ -7,7 +7,7 @@
 // compare-and-set in scripts.ts can refuse a stale write. Only 'A' values are ever acted on
 // without asking PostgreSQL (see directory.ts for why that keeps a reset effective at once).
 // Conference-ID values stay under 64 bytes so Redis keeps the buckets as compact listpacks.
-import { ownerRef, parseOwnerRef, refToUuid, uuidToRef, type OwnerKind } from '../cache/refs.js';
+import { ownerRef, parseOwnerRef, refToUuid, uuidToRef, type OwnerKind } from '../lib/refs.js';
 
 export type Version = bigint;
 

@@ -21,7 +21,7 @@ import type { CacheStore, FieldWrite } from '../cache/store.js';
 import type { Logger } from '../logging.js';
 import type { Database } from '../store/db.js';
 import { BRIDGE_DIRECTORY_TABLES, NUMBER_DIRECTORY_TABLES, waitForOpenWriters } from '../store/open-writers.js';
-import { parseOwnerRef } from '../cache/refs.js';
+import { parseOwnerRef } from '../lib/refs.js';
 import { nextDirectoryVersion } from '../store/numbers.js';
 import {
   CONFERENCE_ID_COLUMNS, conferenceIdWrite, leaderPinWrite, numberGoneWrite, numberWrite, readLeaderPins, tenantSettingsWrite,

@@ -1,6 +1,6 @@
 // Conference room names: stable per owner (a user, or a meeting with its own ID) across ID
 // resets, and never containing the conference ID.
-import { ownerRef, parseOwnerRef, type OwnerKind } from '../cache/refs.js';
+import { ownerRef, parseOwnerRef, type OwnerKind } from '../lib/refs.js';
 
 const PREFIX = 'room-';
 

@@ -1,7 +1,7 @@
 // What the directory reads from PostgreSQL (the truth): single entries for cache misses and
 // fallbacks, and whole bridges for rebuilds. Rows become cache values here.
 import type { Sql } from '../store/db.js';
-import { ownerRef, uuidToRef } from '../cache/refs.js';
+import { ownerRef, uuidToRef } from '../lib/refs.js';
 import type { CacheKeys } from '../cache/keys.js';
 import type { FieldWrite } from '../cache/store.js';
 import { encodeActiveId, encodeLeaderPin, encodeNumber, encodeTenantSettings, gone, retired } from './entries.js';

@@ -4,7 +4,7 @@
 import { AppError } from '../errors.js';
 import { CONFERENCE_ID_COLUMNS, type ConferenceIdRow } from '../directory/source.js';
 import { randomInt } from 'node:crypto';
-import { MAX_CONFERENCE_ID, MIN_CONFERENCE_ID, randomConferenceIds } from '../conferencing/ids.js';
+import { MAX_CONFERENCE_ID, MIN_CONFERENCE_ID, randomConferenceIds } from '../domain/conference-ids.js';
 import type { Sql } from './db.js';
 
 export type { ConferenceIdRow };

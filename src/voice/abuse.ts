@@ -2,7 +2,7 @@
 // failed ID entries per calling number (withheld numbers share one count per bridge), and wrong
 // leader PINs per owner (too many lock the leader step for an hour). When the cache cannot
 // count, calls go on: a broken counter must not lock everyone out.
-import { uuidToRef } from '../cache/refs.js';
+import { uuidToRef } from '../lib/refs.js';
 import type { CacheKeys } from '../cache/keys.js';
 import type { CacheStore } from '../cache/store.js';
 import { maskNumber, type Logger } from '../logging.js';

@@ -3,7 +3,7 @@ import type { Logger } from '../logging.js';
 import type { Services } from '../services.js';
 import { CallerLimits, PinGuard } from './abuse.js';
 import { BridgeAlarm } from './bridge-alarm.js';
-import { promptCatalogue, type PromptCatalogue } from './prompts.js';
+import { promptCatalogue, type PromptCatalogue } from '../domain/prompts.js';
 import type { Params } from './signature.js';
 import { Voices } from './speech.js';
 import { VoiceUrls } from './urls.js';

@@ -4,7 +4,7 @@ import type { ActiveConference, ConferenceIdLookupResult } from '../directory/di
 import type { EntryFailure } from '../metrics.js';
 import { callerBucket } from './abuse.js';
 import type { VoiceContext, VoiceRequest } from './context.js';
-import type { PromptKey } from './prompts.js';
+import type { PromptKey } from '../domain/prompts.js';
 import type { CallState } from './state.js';
 import { dialConference, gather, hangup, pause, response, type Xml } from './twiml.js';
 

@@ -5,7 +5,7 @@
 // Twilio would play its "application error" to the caller.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Router } from 'express';
-import { refToUuid } from '../cache/refs.js';
+import { refToUuid } from '../lib/refs.js';
 import { AppError } from '../errors.js';
 import { problemDocument } from '../http/problem.js';
 import { maskNumber, type Logger } from '../logging.js';
@@ -43,7 +43,6 @@ type Reply = ({ twiml: string } | { problem: AppError }) & { callSid?: string };
 /** The /voice/* handler; `pathAndQuery` is the URL as received, e.g. "/voice/entry?b=...". */
 export function voiceHandler(ctx: VoiceContext): VoiceHandler {
   const token = ctx.s.config.twilio.authToken;
-  if (!token) ctx.log.warn('TWILIO_AUTH_TOKEN is not set: voice webhook signatures are NOT checked (development only)');
   const timings = { ok: ctx.s.metrics.httpDuration.labels('voice', '2xx'), refused: ctx.s.metrics.httpDuration.labels('voice', '4xx') };
 
   async function decide(req: IncomingMessage, pathAndQuery: string, path: string): Promise<Reply> {
@@ -61,7 +60,7 @@ export function voiceHandler(ctx: VoiceContext): VoiceHandler {
     }
     const callSid = field(params, 'CallSid');
     const signed = req.method === 'POST' ? params : {};
-    if (token && !validSignature(token, header(req, 'x-twilio-signature'), ctx.urls.requested(pathAndQuery), signed)) {
+    if (!validSignature(token, header(req, 'x-twilio-signature'), ctx.urls.requested(pathAndQuery), signed)) {
       ctx.log.warn({ path, callSid: callSid || undefined, caller: maskNumber(field(params, 'From')) }, 'voice webhook refused: signature does not match PUBLIC_BASE_URL + path + query');
       return { problem: new AppError('forbidden', 'the request is not signed by Twilio for this URL'), callSid };
     }

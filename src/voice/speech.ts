@@ -1,6 +1,6 @@
 // What the caller hears, in the language of the call: prompts from the catalogue as <Say> with
 // the `language` (and voice) attribute Twilio's text-to-speech needs.
-import { PromptCatalogue, type PromptKey } from './prompts.js';
+import { PromptCatalogue, type PromptKey } from '../domain/prompts.js';
 import { say, type Xml } from './twiml.js';
 
 // Twilio's <Say language> wants a regional tag; a number set to a base language speaks this one.

@@ -2,7 +2,8 @@
 // posts back to exactly those URLs and signs them (the query included), so any instance can take
 // the next step and nobody but Twilio can change the state. Every value is drawn from
 // [A-Za-z0-9._-], characters no URL encoder touches: the URL Twilio signs is the one we wrote.
-import { refToUuid, uuidToRef } from '../cache/refs.js';
+import { refToUuid, uuidToRef } from '../lib/refs.js';
+import { CONFERENCE_ID_PATTERN } from '../domain/conference-ids.js';
 
 export interface CallState {
   /** The bridge the dialed number belonged to when the call came in. */
@@ -22,7 +23,6 @@ export interface CallState {
 }
 
 const LANGUAGE = /^[a-z]{2,3}(-[A-Z]{2})?$/;
-const CONFERENCE_ID = /^[1-9][0-9]{6}$/;
 const COUNT = /^[0-9]$/;
 
 export class InvalidCallState extends Error {
@@ -60,7 +60,7 @@ export function decodeState(query: string): CallState {
   const st: CallState = { bridgeId, language, languages, menu: q.get('m') === '1', failures: Number(failures) };
   const c = q.get('c');
   if (c !== null) {
-    if (!CONFERENCE_ID.test(c)) throw new InvalidCallState('c');
+    if (!CONFERENCE_ID_PATTERN.test(c)) throw new InvalidCallState('c');
     st.conferenceId = c;
   }
   const p = q.get('p');

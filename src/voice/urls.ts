@@ -2,7 +2,7 @@
 // Both come from PUBLIC_BASE_URL, which may carry a path: behind a proxy that serves the service
 // under https://host/attendant and forwards /attendant/voice/x to /voice/x, PUBLIC_BASE_URL is
 // https://host/attendant and every URL here starts with it. Never the Host or X-Forwarded headers.
-import { uuidToRef } from '../cache/refs.js';
+import { uuidToRef } from '../lib/refs.js';
 import { encodeState, type CallState } from './state.js';
 
 export type Step = 'entry' | 'leader' | 'pin';

@@ -1,7 +1,7 @@
 // Enabling, listing, disabling users; chosen IDs; PIN resets; conference info; the outbox rows
 // each change writes (delivery is the outbox worker's, tested elsewhere).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPin } from '../../src/conferencing/pins.js';
+import { verifyPin } from '../../src/domain/pins.js';
 import { adminClient, createHarness, expectStatus, freshEmail, freshNumber, provision, type Harness } from '../support/harness.js';
 import { showsSecret } from '../support/secrets.js';
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPin } from '../../src/conferencing/pins.js';
+import { verifyPin } from '../../src/domain/pins.js';
 import { SimulatedCall } from '../../src/simulator/index.js';
 import { AUTH_TOKEN, BOOTSTRAP_KEY, createHarness, expectStatus, provision, type Harness, type Provisioned } from '../support/harness.js';
 

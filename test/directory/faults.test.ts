@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { RedisStore } from '../../src/cache/redis-store.js';
-import { verifyPin } from '../../src/conferencing/pins.js';
+import { verifyPin } from '../../src/domain/pins.js';
 import { kindOf } from '../../src/directory/entries.js';
 import { silentLogger } from '../../src/logging.js';
 import { createHarness, expectStatus, provision, type Harness } from '../support/harness.js';

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../src/cache/redis-store.js';
 import { changeConferenceIdIn } from '../../src/conferencing/change-conference-id.js';
-import { verifyPin } from '../../src/conferencing/pins.js';
+import { verifyPin } from '../../src/domain/pins.js';
 import { resetLeaderPin } from '../../src/conferencing/reset-leader-pin.js';
 import { Directory } from '../../src/directory/directory.js';
 import { Rebuilder, type RebuildResult } from '../../src/directory/rebuild.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker, CircuitOpenError } from '../../src/resilience/breaker.js';
+import { CircuitBreaker, CircuitOpenError } from '../../src/lib/breaker.js';
 
 describe('the circuit breaker', () => {
   it('opens after consecutive failures, fails fast while open, then lets one trial decide', async () => {

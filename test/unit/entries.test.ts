@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeActiveId, decodeLeaderPin, decodeNumber, decodeTenantSettings, encodeActiveId, encodeLeaderPin, encodeNumber, encodeTenantSettings, kindOf, pending, retired, versionOf } from '../../src/directory/entries.js';
-import { ownerRef, parseOwnerRef, refToUuid, uuidToRef } from '../../src/cache/refs.js';
+import { ownerRef, parseOwnerRef, refToUuid, uuidToRef } from '../../src/lib/refs.js';
 import { roomName, roomOwner } from '../../src/directory/rooms.js';
 
 const id = () => crypto.randomUUID();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { randomConferenceIds, CONFERENCE_ID_PATTERN } from '../../src/conferencing/ids.js';
-import { generatePin, hashPin, isTrivialPin, verifyPin } from '../../src/conferencing/pins.js';
+import { randomConferenceIds, CONFERENCE_ID_PATTERN } from '../../src/domain/conference-ids.js';
+import { generatePin, hashPin, isTrivialPin, verifyPin } from '../../src/domain/pins.js';
 
 describe('conference IDs', () => {
   it('are 7 digits without a leading 0, spread evenly over the leading digit', () => {

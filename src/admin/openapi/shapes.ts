@@ -1,12 +1,13 @@
 // The contract's response shapes as zod schemas: documented as OpenAPI components, and checked
 // against real answers by the tests (test/docs/), so the document cannot drift from the API.
 import { z } from 'zod';
+import { CONFERENCE_ID_PATTERN } from '../../domain/conference-ids.js';
 import { ERROR_CATALOGUE, type ErrorCode } from '../../errors.js';
 
 const id = z.uuid();
 const timestamp = z.iso.datetime({ offset: true });
 const e164 = z.string().regex(/^\+[1-9][0-9]{6,14}$/);
-const conferenceId = z.string().regex(/^[1-9][0-9]{6}$/);
+const conferenceId = z.string().regex(CONFERENCE_ID_PATTERN);
 
 export const Bridge = z.strictObject({
   id,

@@ -1,8 +1,8 @@
 // POST /voice/leader (the organizer step) and POST /voice/pin (the leader PIN). Both look the
 // ID up again first: a reset that lands between two steps wins.
 import type { ActiveConference } from '../../directory/directory.js';
-import { ownerRef } from '../../cache/refs.js';
-import { verifyPin } from '../../conferencing/pins.js';
+import { ownerRef } from '../../lib/refs.js';
+import { verifyPin } from '../../domain/pins.js';
 import { field, type VoiceContext, type VoiceRequest } from '../context.js';
 import { callersMayStart, failedEntry, joinConference, MAX_PIN_TRIES, pinPrompt, refusalMessage, refusalReason } from '../flow.js';
 import type { CallState } from '../state.js';

@@ -1,6 +1,6 @@
 // Which language tags a dial-in number may use: BCP-47 tags in canonical form (en-US, not
 // en-us) that the prompt catalogue has prompts for, with a real country as the region.
-import { promptCatalogue } from '../voice/prompts.js';
+import { promptCatalogue } from './prompts.js';
 import { isCountryCode } from './countries.js';
 
 /** Why `tag` cannot be a number's language, or null when it can. */

@@ -11,11 +11,3 @@ export function randomConferenceIds(count: number, min = MIN_CONFERENCE_ID, max 
   for (let i = 0; i < count; i++) out.push(randomInt(min, max + 1));
   return out;
 }
-
-export function formatConferenceId(id: number): string {
-  return String(id);
-}
-
-export function parseConferenceId(text: string): number | null {
-  return CONFERENCE_ID_PATTERN.test(text) ? Number(text) : null;
-}
