@@ -6,13 +6,13 @@
 // BENCH_PARALLELISM (2), BENCH_SERIAL_USERS (1,000; the baseline's sample).
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config.js';
-import { changeConferenceId } from '../src/conferencing/change-conference-id.js';
+import { changeConferenceId } from '../src/commands/change-conference-id.js';
 import { hashPin } from '../src/domain/pins.js';
 import { RedisStore } from '../src/cache/redis-store.js';
 import { requestBulkReset } from '../src/jobs/bulk-reset.js';
 import { silentLogger } from '../src/logging.js';
 import { Metrics } from '../src/metrics.js';
-import { buildOutboxWorker } from '../src/outbox/build-worker.js';
+import { buildOutboxWorker } from '../src/worker.js';
 import type { Services } from '../src/services.js';
 import { buildServices } from '../src/wiring.js';
 import { createDatabase, QUICK, report, startRedis } from './lib.js';

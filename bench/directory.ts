@@ -8,7 +8,8 @@ import { Redis } from 'ioredis';
 import { CacheKeys } from '../src/cache/keys.js';
 import { RedisStore } from '../src/cache/redis-store.js';
 import { Rebuilder } from '../src/directory/rebuild.js';
-import { CONFERENCE_ID_COLUMNS, conferenceIdWrite, type ConferenceIdRow } from '../src/directory/source.js';
+import { conferenceIdWrite } from '../src/directory/writes.js';
+import { conferenceIdPage } from '../src/store/conference-ids.js';
 import { silentLogger } from '../src/logging.js';
 import { Database } from '../src/store/db.js';
 import { createDatabase, met, QUICK, report, startRedis, timed } from './lib.js';
@@ -43,7 +44,7 @@ try {
   const readOnly = await timed(async () => {
     let after = 0, n = 0;
     for (;;) {
-      const { rows } = await sql.query<ConferenceIdRow>(`SELECT ${CONFERENCE_ID_COLUMNS} FROM conference_ids WHERE bridge_id = $1 AND conference_id > $2 ORDER BY conference_id LIMIT 5000`, [bridgeId, after]);
+      const rows = await conferenceIdPage(sql, bridgeId, after, 5000);
       if (!rows.length) return n;
       n += rows.length;
       after = rows[rows.length - 1]!.conference_id;
@@ -61,7 +62,7 @@ try {
   const naiveBefore = await usedMemory(raw);
   let afterId = 0;
   for (;;) {
-    const { rows } = await sql.query<ConferenceIdRow>(`SELECT ${CONFERENCE_ID_COLUMNS} FROM conference_ids WHERE bridge_id = $1 AND conference_id > $2 ORDER BY conference_id LIMIT 5000`, [bridgeId, afterId]);
+    const rows = await conferenceIdPage(sql, bridgeId, afterId, 5000);
     if (!rows.length) break;
     const p = raw.pipeline();
     for (const r of rows) p.set(`att:{${bridgeId}}:id:${r.conference_id}`, conferenceIdWrite(keys, r).value);

@@ -2,14 +2,14 @@
 import { createServer } from 'node:http';
 import { createApp } from './app.js';
 import { loadConfigOrExit, type Config } from './config.js';
-import { prepareDevelopment } from './development.js';
+import { prepareDevelopment } from './development/first-run.js';
 import { HttpDrain } from './http/drain.js';
 import { Lifecycle } from './lifecycle.js';
 import { createProcessLogger, type Logger } from './logging.js';
 import { migrate } from './store/migrate.js';
 import { VoiceWebhooks } from './voice/router.js';
 import { buildServices, connectCache } from './wiring.js';
-import { buildOutboxWorker } from './outbox/build-worker.js';
+import { buildOutboxWorker } from './worker.js';
 
 async function resolveDatabaseUrl(config: Config, log: Logger): Promise<{ url: string; embedded: boolean; close?: () => Promise<void> }> {
   if (config.databaseUrl) return { url: config.databaseUrl, embedded: false };

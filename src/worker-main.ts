@@ -3,7 +3,7 @@
 // (then start those with RUN_WORKER=false). Stops cleanly on SIGTERM/SIGINT.
 import { loadConfigOrExit } from './config.js';
 import { createProcessLogger } from './logging.js';
-import { buildOutboxWorker } from './outbox/build-worker.js';
+import { buildOutboxWorker } from './worker.js';
 import { migrate } from './store/migrate.js';
 import { buildServices, connectCache } from './wiring.js';
 

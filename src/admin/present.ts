@@ -5,7 +5,7 @@ import type { BridgeRow } from '../store/bridges.js';
 import type { DialInNumberRow } from '../store/numbers.js';
 import type { TenantRow } from '../store/tenants.js';
 import type { UserRow } from '../store/users.js';
-import { userConferenceId, userTollFreeNumber, userTollNumber } from '../conferencing/notifications.js';
+import { userConferenceId, userTollFreeNumber, userTollNumber } from '../store/users.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

@@ -10,10 +10,11 @@
 import type { CacheKeys } from '../cache/keys.js';
 import type { FieldWrite } from '../cache/store.js';
 import { gone, pending } from './entries.js';
-import {
-  conferenceIdWrite, leaderPinWrite, numberGoneWrite, numberWrite, tenantSettingsWrite,
-  type ConferenceIdRow, type LeaderPinRow, type NumberRow, type TenantSettingsRow,
-} from './source.js';
+import type { ConferenceIdRow } from '../store/conference-ids.js';
+import type { LeaderPinRow } from '../store/leader-pins.js';
+import type { NumberRow } from '../store/numbers.js';
+import type { TenantSettingsRow } from '../store/tenants.js';
+import { conferenceIdWrite, leaderPinWrite, numberGoneWrite, numberWrite, tenantSettingsWrite } from './writes.js';
 
 export interface CacheChange {
   key: string;

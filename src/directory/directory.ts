@@ -23,10 +23,11 @@ import type { CacheChange } from './changes.js';
 import { decodeActiveId, decodeLeaderPin, decodeNumber, decodeTenantSettings, kindOf, versionOf, type NumberEntry } from './entries.js';
 import { Rebuilder, type RebuildOutcome } from './rebuild.js';
 import { roomName } from './rooms.js';
-import {
-  conferenceIdWrite, leaderPinWrite, numberWrite, readConferenceId, readLeaderPin, readNumber, readTenantSettings,
-  tenantSettingsWrite, type ConferenceIdRow,
-} from './source.js';
+import { conferenceIdWrite, leaderPinWrite, numberWrite, tenantSettingsWrite } from './writes.js';
+import { findConferenceIdRow, type ConferenceIdRow } from '../store/conference-ids.js';
+import { findLeaderPin } from '../store/leader-pins.js';
+import { findNumber } from '../store/numbers.js';
+import { findTenantSettings } from '../store/tenants.js';
 import { Trust } from './trust.js';
 
 export type Source = 'cache' | 'database';
@@ -71,6 +72,8 @@ export class Directory {
   readonly trust: Trust;
   readonly #databaseBreaker: CircuitBreaker;
   readonly #liveMaxAgeMs: number;
+  /** The changes staged on each open transaction (see stage). */
+  readonly #staged = new WeakMap<Tx, CacheChange[]>();
 
   constructor(
     private readonly store: CacheStore,
@@ -115,11 +118,11 @@ export class Directory {
     // No positive answer we may act on: PostgreSQL decides.
     let row: ConferenceIdRow | null;
     try {
-      row = await this.#fromDatabase(() => readConferenceId(this.sql, bridgeId, conferenceId));
+      row = await this.#fromDatabase(() => findConferenceIdRow(this.sql, bridgeId, conferenceId));
       if (row && seen) {
         const [now] = await this.#fillCache(seen, [conferenceIdWrite(this.keys, row)]);
         // A newer value in the cache means a change is committing right now: read the truth again.
-        if (now && versionOf(now) > BigInt(row.version)) row = await this.#fromDatabase(() => readConferenceId(this.sql, bridgeId, conferenceId));
+        if (now && versionOf(now) > BigInt(row.version)) row = await this.#fromDatabase(() => findConferenceIdRow(this.sql, bridgeId, conferenceId));
       }
     } catch {
       if (cached?.entry && kindOf(cached.entry) === 'R') return this.#report({ status: 'retired', source: 'cache' });
@@ -150,10 +153,10 @@ export class Directory {
       if (entry) return { status: 'found', hash: entry.hash };
     }
     try {
-      let row = await this.#fromDatabase(() => readLeaderPin(this.sql, bridgeId, ownerKind, ownerId));
+      let row = await this.#fromDatabase(() => findLeaderPin(this.sql, bridgeId, ownerKind, ownerId));
       if (row && seen) {
         const [now] = await this.#fillCache(seen, [leaderPinWrite(this.keys, row)]);
-        if (now && versionOf(now) > BigInt(row.version)) row = await this.#fromDatabase(() => readLeaderPin(this.sql, bridgeId, ownerKind, ownerId));
+        if (now && versionOf(now) > BigInt(row.version)) row = await this.#fromDatabase(() => findLeaderPin(this.sql, bridgeId, ownerKind, ownerId));
       }
       return { status: 'found', hash: row?.leader_pin_hash ?? null };
     } catch {
@@ -171,10 +174,10 @@ export class Directory {
       if (entry) return found(entry);
     }
     try {
-      let row = await this.#fromDatabase(() => readNumber(this.sql, number));
+      let row = await this.#fromDatabase(() => findNumber(this.sql, number));
       if (row && seen) {
         const [now] = await this.#fillCache(seen, [numberWrite(this.keys, row)]);
-        if (now && versionOf(now) > BigInt(row.version)) row = await this.#fromDatabase(() => readNumber(this.sql, number));
+        if (now && versionOf(now) > BigInt(row.version)) row = await this.#fromDatabase(() => findNumber(this.sql, number));
       }
       if (!row) return { status: 'not_found' };
       return found({
@@ -205,15 +208,22 @@ export class Directory {
    */
   stage(tx: Tx, changes: CacheChange[]): void {
     if (changes.length === 0) return;
-    const before = changes.filter((c) => c.before !== null).map((c) => ({ key: c.key, field: c.field, value: c.before! }));
-    // What the before-commit write already holds (a retired ID's final value) is not sent again.
-    const after = groupByMarker(this.keys, changes.filter((c) => c.before !== c.after).map((c) => ({ key: c.key, field: c.field, value: c.after })));
+    // Several stages of one transaction share one write before COMMIT and one after.
+    const staged = this.#staged.get(tx);
+    if (staged) {
+      staged.push(...changes);
+      return;
+    }
+    const all = [...changes];
+    this.#staged.set(tx, all);
     const seen = new Map<string, string | null>();
     tx.beforeCommit(async () => {
+      const before = all.filter((c) => c.before !== null).map((c) => ({ key: c.key, field: c.field, value: c.before! }));
+      const markers = [...new Set(all.map((c) => this.keys.markerOf(c.key)))];
       // Sent together with the write below (one round trip); read before COMMIT, so a loss
       // between here and the after-commit write shows as a changed marker.
-      const markers = after.size ? Promise.all([...after.keys()].map((m) => this.store.get(m))) : Promise.resolve([]);
-      markers.catch(() => undefined);
+      const reading = Promise.all(markers.map((m) => this.store.get(m)));
+      reading.catch(() => undefined);
       if (before.length) {
         try {
           if (!this.store.isConnected()) throw new Error('not connected');
@@ -224,14 +234,15 @@ export class Directory {
         }
       }
       try {
-        const values = await markers;
-        [...after.keys()].forEach((m, i) => seen.set(m, values[i] ?? null));
+        const values = await reading;
+        markers.forEach((m, i) => seen.set(m, values[i] ?? null));
       } catch {
         // unknown markers: the after-commit writes are skipped, readers fill the cache
       }
     });
-    if (after.size === 0) return;
     tx.afterCommit(async () => {
+      // What the before-commit write already holds (a retired ID's final value) is not sent again.
+      const after = groupByMarker(this.keys, all.filter((c) => c.before !== c.after).map((c) => ({ key: c.key, field: c.field, value: c.after })));
       try {
         await Promise.all([...after].map(([marker, writes]) => {
           const value = seen.get(marker);
@@ -240,7 +251,7 @@ export class Directory {
       } catch (err) {
         // Safe: the before-commit values (or nothing) send readers to PostgreSQL, which fills the cache.
         this.events.cacheWriteFailed?.('after_commit');
-        this.log.warn({ err: (err as Error).message, fields: changes.length }, 'directory cache not updated after commit; readers will fill it');
+        this.log.warn({ err: (err as Error).message, fields: all.length }, 'directory cache not updated after commit; readers will fill it');
       }
     });
   }
@@ -249,7 +260,7 @@ export class Directory {
 
   async #tenantSettingsFromDatabase(tenantId: string, seen: SeenMarker | null) {
     try {
-      const row = await this.#fromDatabase(() => readTenantSettings(this.sql, tenantId));
+      const row = await this.#fromDatabase(() => findTenantSettings(this.sql, tenantId));
       if (!row) return null;
       if (seen) await this.#fillCache(seen, [tenantSettingsWrite(this.keys, row)]);
       return { allowCallersToStartMeeting: row.allow_callers_to_start_meeting, entryExitAnnouncements: row.entry_exit_announcements };

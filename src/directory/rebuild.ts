@@ -22,11 +22,11 @@ import type { Logger } from '../logging.js';
 import type { Database } from '../store/db.js';
 import { BRIDGE_DIRECTORY_TABLES, NUMBER_DIRECTORY_TABLES, waitForOpenWriters } from '../store/open-writers.js';
 import { parseOwnerRef } from '../lib/refs.js';
-import { nextDirectoryVersion } from '../store/numbers.js';
-import {
-  CONFERENCE_ID_COLUMNS, conferenceIdWrite, leaderPinWrite, numberGoneWrite, numberWrite, readLeaderPins, tenantSettingsWrite,
-  type ConferenceIdRow, type NumberRow, type TenantSettingsRow,
-} from './source.js';
+import { conferenceIdPage } from '../store/conference-ids.js';
+import { findLeaderPins } from '../store/leader-pins.js';
+import { allNumberEntries, nextDirectoryVersion } from '../store/numbers.js';
+import { tenantSettingsOfBridge } from '../store/tenants.js';
+import { conferenceIdWrite, leaderPinWrite, numberGoneWrite, numberWrite, tenantSettingsWrite } from './writes.js';
 
 const BATCH = 5000;
 const LOCK_MS = 10 * 60_000;
@@ -61,37 +61,29 @@ export class Rebuilder {
       // keyset pagination keeps each query short however large the bridge
       let after = 0;
       for (;;) {
-        const { rows } = await this.sql.query<ConferenceIdRow>(
-          `SELECT ${CONFERENCE_ID_COLUMNS} FROM conference_ids WHERE bridge_id = $1 AND conference_id > $2 ORDER BY conference_id LIMIT ${BATCH}`,
-          [bridgeId, after],
-        );
+        const rows = await conferenceIdPage(this.sql, bridgeId, after, BATCH);
         if (rows.length === 0) break;
         await write(rows.map((r) => conferenceIdWrite(this.keys, r)));
         written += rows.length;
         after = rows[rows.length - 1]!.conference_id;
       }
-      const tenants = await this.sql.query<TenantSettingsRow>(
-        'SELECT id, bridge_id, allow_callers_to_start_meeting, entry_exit_announcements, version FROM tenants WHERE bridge_id = $1',
-        [bridgeId],
-      );
-      await write(tenants.rows.map((r) => tenantSettingsWrite(this.keys, r)));
+      const tenants = await tenantSettingsOfBridge(this.sql, bridgeId);
+      await write(tenants.map((r) => tenantSettingsWrite(this.keys, r)));
       // PIN hashes are cached lazily (only leaders who dial in), so there is nothing to preload;
       // but a restored cache may hold old ones: refresh every cached field from PostgreSQL.
       for await (const fields of this.store.hashFields(this.keys.leaderPins(bridgeId))) {
         const owners = fields.map(parseOwnerRef).filter((o): o is NonNullable<typeof o> => o !== null);
-        const rows = await readLeaderPins(this.sql, bridgeId, owners);
+        const rows = await findLeaderPins(this.sql, bridgeId, owners);
         await write(rows.map((r) => leaderPinWrite(this.keys, r)));
         written += rows.length;
       }
-      return written + tenants.rows.length;
+      return written + tenants.length;
     });
   }
 
   async rebuildNumbers(): Promise<RebuildResult> {
     return this.#locked('numbers', this.keys.numbersRebuildLock, this.keys.numbersMarker, NUMBER_DIRECTORY_TABLES, async (write) => {
-      const { rows } = await this.sql.query<NumberRow>(
-        'SELECT number, bridge_id, type, primary_language, secondary_languages, version FROM dial_in_numbers',
-      );
+      const rows = await allNumberEntries(this.sql);
       for (let i = 0; i < rows.length; i += BATCH) await write(rows.slice(i, i + BATCH).map((r) => numberWrite(this.keys, r)));
       // Deleted numbers leave no row: a cached value PostgreSQL no longer has (a restored cache)
       // is overwritten with a tombstone newer than anything it could hold.

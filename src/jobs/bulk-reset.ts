@@ -5,7 +5,7 @@ import type { Services } from '../services.js';
 import { recordAudit, type Actor } from '../store/audit.js';
 import { createJob, type JobRow } from '../store/jobs.js';
 import { findTenant, type TenantRow } from '../store/tenants.js';
-import { changeConferenceIdIn } from '../conferencing/change-conference-id.js';
+import { changeConferenceIdIn } from '../commands/change-conference-id.js';
 import type { UnitKind } from './runner.js';
 
 export interface BulkResetInput {

@@ -10,7 +10,7 @@ import { findBridge } from '../store/bridges.js';
 import { createJob, type JobRow } from '../store/jobs.js';
 import { upcomingMeetingIds } from '../store/meetings.js';
 import { findNumber } from '../store/numbers.js';
-import { refreshMeeting } from '../meetings/migration.js';
+import { refreshMeeting } from '../commands/refresh-meeting.js';
 import type { UnitKind } from './runner.js';
 
 export interface NumberMoveInput {

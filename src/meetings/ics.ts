@@ -1,7 +1,7 @@
 // The meeting invitation as an iCalendar object (RFC 5545): METHOD:REQUEST, a UID that never
 // changes for a meeting and a SEQUENCE that grows with each update, so calendars replace the
 // event rather than add a second one. Lines end in CRLF and are folded at 75 octets.
-import { formatPhoneNumber } from '../outbox/email/phone.js';
+import { formatPhoneNumber } from '../email/phone.js';
 
 export interface InvitationNumber {
   number: string;

@@ -1,13 +1,26 @@
 // Conference IDs of a bridge. The primary key (bridge, ID) and the guard trigger in
 // migrations/0001 make a collision among active and quarantined IDs impossible; the code here
 // only picks candidates well.
-import { AppError } from '../errors.js';
-import { CONFERENCE_ID_COLUMNS, type ConferenceIdRow } from '../directory/source.js';
 import { randomInt } from 'node:crypto';
 import { MAX_CONFERENCE_ID, MIN_CONFERENCE_ID, randomConferenceIds } from '../domain/conference-ids.js';
+import { AppError } from '../errors.js';
 import type { Sql } from './db.js';
 
-export type { ConferenceIdRow };
+/** A (bridge, ID) row as the directory caches it. */
+export interface ConferenceIdRow {
+  bridge_id: string;
+  conference_id: number;
+  tenant_id: string;
+  owner_kind: 'user' | 'meeting';
+  owner_id: string;
+  leader_user_id: string;
+  state: 'active' | 'retired';
+  expires_at: Date | null;
+  version: string;
+}
+
+const COLUMNS = 'bridge_id, conference_id, tenant_id, owner_kind, owner_id, leader_user_id, state, expires_at, version';
+const COLUMNS_OF_X = COLUMNS.split(', ').map((c) => `x.${c}`).join(', ');
 
 export interface Claim {
   bridgeId: string;
@@ -33,7 +46,7 @@ const REUSE_ON_CONFLICT = `ON CONFLICT (bridge_id, conference_id) DO UPDATE SET
        leader_user_id = EXCLUDED.leader_user_id, state = 'active', assigned_at = now(), expires_at = EXCLUDED.expires_at,
        retired_at = NULL, retired_reason = NULL, quarantine_until = EXCLUDED.quarantine_until
      WHERE ${REUSABLE}
-     RETURNING ${CONFERENCE_ID_COLUMNS}`;
+     RETURNING ${COLUMNS_OF_X}`;
 
 /** Takes `conferenceId` for the owner if it is free; null when active or quarantined. */
 export async function claimConferenceId(sql: Sql, c: Claim): Promise<ConferenceIdRow | null> {
@@ -121,22 +134,53 @@ export async function allocateConferenceId(sql: Sql, c: Omit<Claim, 'conferenceI
 
 export type RetireReason = 'reset' | 'replaced' | 'user_disabled' | 'meeting_cancelled' | 'expired';
 
-/** Retires the active IDs matching `where` (owner or leader); returns them as they are now. */
-export async function retireConferenceIds(
-  sql: Sql,
-  where: { ownerKind: 'user' | 'meeting'; ownerId: string } | { leaderUserId: string },
-  reason: RetireReason,
-  quarantineDays: number,
-): Promise<ConferenceIdRow[]> {
-  const [condition, params] = 'leaderUserId' in where
-    ? ['leader_user_id = $3', [where.leaderUserId]]
-    : ['owner_kind = $3 AND owner_id = $4', [where.ownerKind, where.ownerId]];
+/**
+ * Which active IDs to retire: an owner's, every ID a user leads, or (the sweeper) up to `limit`
+ * expired ones, skipping rows another sweeper holds.
+ */
+export type RetireWhere =
+  | { ownerKind: 'user' | 'meeting'; ownerId: string }
+  | { leaderUserId: string }
+  | { expired: true; limit: number };
+
+/**
+ * Retires the active IDs matching `where`; returns them as they are now. Quarantine runs
+ * `quarantineDays` from now, or longer if the row already had a later end (a dynamic ID's).
+ */
+export async function retireIds(sql: Sql, where: RetireWhere, reason: RetireReason, quarantineDays: number): Promise<ConferenceIdRow[]> {
+  const [target, params] = 'expired' in where
+    ? [`(SELECT bridge_id, conference_id FROM conference_ids
+          WHERE state = 'active' AND expires_at IS NOT NULL AND expires_at <= now()
+          ORDER BY expires_at LIMIT $3 FOR UPDATE SKIP LOCKED)`, [where.limit]]
+    : 'leaderUserId' in where
+      ? ["(SELECT bridge_id, conference_id FROM conference_ids WHERE state = 'active' AND leader_user_id = $3)", [where.leaderUserId]]
+      : ["(SELECT bridge_id, conference_id FROM conference_ids WHERE state = 'active' AND owner_kind = $3 AND owner_id = $4)", [where.ownerKind, where.ownerId]];
   const { rows } = await sql.query<ConferenceIdRow>(
-    `UPDATE conference_ids SET state = 'retired', retired_at = now(), retired_reason = $1,
-            quarantine_until = greatest(now() + make_interval(days => $2), coalesce(quarantine_until, now()))
-      WHERE state = 'active' AND ${condition}
-      RETURNING ${CONFERENCE_ID_COLUMNS}`,
+    `UPDATE conference_ids x SET state = 'retired', retired_at = now(), retired_reason = $1,
+            quarantine_until = greatest(now() + make_interval(days => $2), x.quarantine_until)
+       FROM ${target} AS due
+      WHERE x.bridge_id = due.bridge_id AND x.conference_id = due.conference_id
+      RETURNING ${COLUMNS_OF_X}`,
     [reason, quarantineDays, ...params],
+  );
+  return rows;
+}
+
+// ---- what the directory reads -----------------------------------------------------------------
+
+export async function findConferenceIdRow(sql: Sql, bridgeId: string, conferenceId: number): Promise<ConferenceIdRow | null> {
+  const { rows } = await sql.query<ConferenceIdRow>(
+    `SELECT ${COLUMNS} FROM conference_ids WHERE bridge_id = $1 AND conference_id = $2`,
+    [bridgeId, conferenceId],
+  );
+  return rows[0] ?? null;
+}
+
+/** The bridge's IDs above `after`, in order (keyset paging keeps each query short on any bridge). */
+export async function conferenceIdPage(sql: Sql, bridgeId: string, after: number, limit: number): Promise<ConferenceIdRow[]> {
+  const { rows } = await sql.query<ConferenceIdRow>(
+    `SELECT ${COLUMNS} FROM conference_ids WHERE bridge_id = $1 AND conference_id > $2 ORDER BY conference_id LIMIT ${Math.trunc(limit)}`,
+    [bridgeId, after],
   );
   return rows;
 }

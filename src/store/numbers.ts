@@ -1,6 +1,15 @@
 // Dial-in numbers (E.164), each on one bridge.
-import type { NumberRow } from '../directory/source.js';
 import type { Sql } from './db.js';
+
+/** What a call needs of the dialed number (the directory caches it). */
+export interface NumberRow {
+  number: string;
+  bridge_id: string;
+  type: 'toll' | 'toll_free';
+  primary_language: string;
+  secondary_languages: string[];
+  version: string;
+}
 
 export interface DialInNumberRow extends NumberRow {
   city: string | null;
@@ -53,6 +62,12 @@ export async function listNumbers(sql: Sql, bridgeId?: string): Promise<DialInNu
   const { rows } = bridgeId
     ? await sql.query<DialInNumberRow>(`SELECT ${COLUMNS} FROM dial_in_numbers WHERE bridge_id = $1 ORDER BY number`, [bridgeId])
     : await sql.query<DialInNumberRow>(`SELECT ${COLUMNS} FROM dial_in_numbers ORDER BY number LIMIT 10000`);
+  return rows;
+}
+
+/** Every number, as the directory caches it (a rebuild). */
+export async function allNumberEntries(sql: Sql): Promise<NumberRow[]> {
+  const { rows } = await sql.query<NumberRow>('SELECT number, bridge_id, type, primary_language, secondary_languages, version FROM dial_in_numbers');
   return rows;
 }
 

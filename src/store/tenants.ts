@@ -50,6 +50,27 @@ export async function updateTenant(sql: Sql, id: string, s: TenantSettings): Pro
   return rows[0]!;
 }
 
+/** The settings callers' answers depend on, as the directory caches them. */
+export interface TenantSettingsRow {
+  id: string;
+  bridge_id: string;
+  allow_callers_to_start_meeting: boolean;
+  entry_exit_announcements: 'tones' | 'off';
+  version: string;
+}
+
+const SETTINGS = 'id, bridge_id, allow_callers_to_start_meeting, entry_exit_announcements, version';
+
+export async function findTenantSettings(sql: Sql, tenantId: string): Promise<TenantSettingsRow | null> {
+  const { rows } = await sql.query<TenantSettingsRow>(`SELECT ${SETTINGS} FROM tenants WHERE id = $1`, [tenantId]);
+  return rows[0] ?? null;
+}
+
+export async function tenantSettingsOfBridge(sql: Sql, bridgeId: string): Promise<TenantSettingsRow[]> {
+  const { rows } = await sql.query<TenantSettingsRow>(`SELECT ${SETTINGS} FROM tenants WHERE bridge_id = $1`, [bridgeId]);
+  return rows;
+}
+
 export async function countEnabledUsers(sql: Sql, tenantId: string): Promise<number> {
   const { rows } = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE tenant_id = $1 AND disabled_at IS NULL', [tenantId]);
   return rows[0]!.n;

@@ -32,6 +32,21 @@ const VIEW = `
     LEFT JOIN dial_in_numbers ut ON ut.number = u.default_toll_number AND ut.bridge_id = t.bridge_id AND ut.type = 'toll'
     LEFT JOIN dial_in_numbers uf ON uf.number = u.default_toll_free_number AND uf.bridge_id = t.bridge_id AND uf.type = 'toll_free'`;
 
+/** The ID printed on the user's invitations: the provider's for a third-party user. */
+export function userConferenceId(u: UserRow): string | null {
+  if (u.provider === 'third_party') return u.third_party_conference_id;
+  return u.conference_id === null ? null : String(u.conference_id);
+}
+
+/** The numbers printed on the user's invitations: the user's (or bridge's) defaults, or the provider's. */
+export function userTollNumber(u: UserRow): string | null {
+  return u.provider === 'third_party' ? u.third_party_toll_number : u.default_toll_number;
+}
+
+export function userTollFreeNumber(u: UserRow): string | null {
+  return u.provider === 'third_party' ? null : u.default_toll_free_number;
+}
+
 export interface NewUser {
   tenantId: string;
   email: string;

@@ -2,7 +2,8 @@
 // old value back, parallel resets leave one working ID, and a reset racing cache fills never
 // leaves the old ID admitted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readConferenceId, conferenceIdWrite } from '../../src/directory/source.js';
+import { conferenceIdWrite } from '../../src/directory/writes.js';
+import { findConferenceIdRow } from '../../src/store/conference-ids.js';
 import { kindOf } from '../../src/directory/entries.js';
 import { createHarness, expectStatus, provision, type Harness } from '../support/harness.js';
 
@@ -35,7 +36,7 @@ describe('the directory after a reset', () => {
 
   it('a reader holding a value read before the reset cannot put it back (compare-and-set)', async () => {
     const { bridge, tenant, users: [u] } = await provision(h);
-    const stale = (await readConferenceId(h.services.db, bridge.id, Number(u!.conferenceId)))!;
+    const stale = (await findConferenceIdRow(h.services.db, bridge.id, Number(u!.conferenceId)))!;
     expect(stale.state).toBe('active');
     await reset(tenant, u!);
     const [now] = await h.services.cache.casFields([conferenceIdWrite(h.services.keys, stale)]);

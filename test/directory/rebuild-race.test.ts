@@ -6,9 +6,9 @@
 // transactions open).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../src/cache/redis-store.js';
-import { changeConferenceIdIn } from '../../src/conferencing/change-conference-id.js';
+import { changeConferenceIdIn } from '../../src/commands/change-conference-id.js';
 import { verifyPin } from '../../src/domain/pins.js';
-import { resetLeaderPin } from '../../src/conferencing/reset-leader-pin.js';
+import { resetLeaderPin } from '../../src/commands/reset-leader-pin.js';
 import { Directory } from '../../src/directory/directory.js';
 import { Rebuilder, type RebuildResult } from '../../src/directory/rebuild.js';
 import { silentLogger } from '../../src/logging.js';

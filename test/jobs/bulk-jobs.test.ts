@@ -1,7 +1,7 @@
 // Bulk jobs: a bulk reset that survives a restart mid-job with every unit done exactly once,
 // failed units reported, tenant scoping, and moving users' default number.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildOutboxWorker } from '../../src/outbox/build-worker.js';
+import { buildOutboxWorker } from '../../src/worker.js';
 import { adminClient, createHarness, expectStatus, freshEmail, freshNumber, provision, type Harness } from '../support/harness.js';
 import { eventually, privateDatabase } from '../support/private-db.js';
 

@@ -6,7 +6,7 @@ import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../src/cache/redis-store.js';
 import { silentLogger } from '../../src/logging.js';
-import { buildOutboxWorker } from '../../src/outbox/build-worker.js';
+import { buildOutboxWorker } from '../../src/worker.js';
 import { claimDue } from '../../src/store/outbox-claims.js';
 import { createHarness, expectStatus, provision, type Harness } from '../support/harness.js';
 import { eventually, privateDatabase, sleep } from '../support/private-db.js';

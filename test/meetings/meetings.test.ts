@@ -1,9 +1,9 @@
 // Meetings: scheduling in static and dynamic tenants, invitations to attendees, migration to a
 // new ID, and the expiry of dynamic IDs (refused, then retired to quarantine by the sweeper).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildOutboxWorker } from '../../src/outbox/build-worker.js';
-import { SmtpMailer } from '../../src/outbox/mailer.js';
-import { sweepExpiredIds } from '../../src/meetings/expiry-sweeper.js';
+import { buildOutboxWorker } from '../../src/worker.js';
+import { SmtpMailer } from '../../src/email/mailer.js';
+import { sweepExpiredIds } from '../../src/commands/retire-expired-ids.js';
 import { claimConferenceId } from '../../src/store/conference-ids.js';
 import { adminClient, createHarness, expectStatus, freshEmail, provision, type Harness } from '../support/harness.js';
 import { eventually, privateDatabase } from '../support/private-db.js';

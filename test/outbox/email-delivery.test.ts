@@ -1,9 +1,9 @@
 // The outbox against a real SMTP server: delivery, what each email may carry, opt-out, outages,
 // restarts, leases and several workers.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildOutboxWorker, type BuildWorkerOptions } from '../../src/outbox/build-worker.js';
+import { buildOutboxWorker, type BuildWorkerOptions } from '../../src/worker.js';
 import net from 'node:net';
-import { isPermanent, SmtpMailer } from '../../src/outbox/mailer.js';
+import { isPermanent, SmtpMailer } from '../../src/email/mailer.js';
 import { claimDue, pruneSettled, settle } from '../../src/store/outbox-claims.js';
 import { createHarness, expectStatus, freshEmail, provision, type Harness } from '../support/harness.js';
 import { eventually, privateDatabase, sleep } from '../support/private-db.js';

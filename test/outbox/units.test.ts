@@ -1,11 +1,11 @@
 // Pure parts of the outbox: backoff, phone formatting, HTML escaping, what each template carries.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BACKOFF, retryDelayMs, shouldGiveUp } from '../../src/outbox/backoff.js';
-import { esc, html } from '../../src/outbox/email/html.js';
-import { formatPhoneNumber } from '../../src/outbox/email/phone.js';
-import { renderUserEmail } from '../../src/outbox/email/templates.js';
-import { isPermanent } from '../../src/outbox/mailer.js';
-import type { EmailPayload } from '../../src/conferencing/notifications.js';
+import { esc, html } from '../../src/email/html.js';
+import { formatPhoneNumber } from '../../src/email/phone.js';
+import { renderUserEmail } from '../../src/email/templates.js';
+import { isPermanent } from '../../src/email/mailer.js';
+import type { EmailPayload } from '../../src/email/messages.js';
 
 describe('backoff', () => {
   it('retries first within 10 s, doubles, and caps at 10 minutes', () => {

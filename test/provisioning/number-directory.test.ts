@@ -2,7 +2,7 @@
 // changes a number through the admin API, the other's directory answers accordingly at once,
 // even when it had the old answer cached.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NumberRow } from '../../src/directory/source.js';
+import type { NumberRow } from '../../src/store/numbers.js';
 import { createHarness, expectStatus, freshNumber, type Harness } from '../support/harness.js';
 
 let admin: Harness; // takes the admin requests
@@ -87,7 +87,7 @@ describe('directory effect of number changes', () => {
     const { rows: [before] } = await admin.services.db.query('SELECT number, bridge_id, type, primary_language, secondary_languages, version FROM dial_in_numbers WHERE number = $1', [n]);
     await expectStatus(admin.api.put(numPath(n), { bridgeId: b, type: 'toll' }), 200);
     // a reader that read the row before the move tries to fill the cache with it now
-    const { numberWrite } = await import('../../src/directory/source.js');
+    const { numberWrite } = await import('../../src/directory/writes.js');
     const w = numberWrite(voice.services.keys, before as NumberRow);
     await voice.services.cache.casFields([w]);
     expect(await voice.services.directory.lookupNumber(n)).toMatchObject({ status: 'found', bridgeId: b });

@@ -1,8 +1,8 @@
 // POST /api/v1/dial-in-numbers/{e164}/twilio-sync with the real `twilio` client talking to a
 // local fake of Twilio's REST API (test/support/fake-twilio.ts).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../../src/provisioning/twilio-client.js';
-import { voiceConfigFor, voiceUpdate } from '../../src/provisioning/twilio-sync.js';
+import { parseRetryAfter } from '../../src/twilio/client.js';
+import { voiceConfigFor, voiceUpdate } from '../../src/commands/sync-number-to-twilio.js';
 import { FakeTwilio } from '../support/fake-twilio.js';
 import { AUTH_TOKEN, createHarness, expectStatus, freshNumber, type Harness } from '../support/harness.js';
 

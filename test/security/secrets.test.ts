@@ -2,7 +2,7 @@
 // logs (at debug level, through a whole day's work: enabling users, resets, keys, calls with
 // PINs, refused webhooks, emails that cannot be delivered), error bodies or the database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOutboxWorker } from '../../src/outbox/build-worker.js';
+import { buildOutboxWorker } from '../../src/worker.js';
 import { sign } from '../../src/simulator/index.js';
 import { AUTH_TOKEN, BOOTSTRAP_KEY, adminClient, expectStatus, freshNumber, provision } from '../support/harness.js';
 import { createVoiceHarness, type VoiceHarness } from '../voice/support.js';

@@ -1,7 +1,7 @@
 // Invariant 7 is the database's, not only the code's: a direct write cannot hand out an active
 // or quarantined ID, and concurrent allocation on one bridge never collides.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allocateConferenceId, claimConferenceId, retireConferenceIds } from '../../src/store/conference-ids.js';
+import { allocateConferenceId, claimConferenceId, retireIds } from '../../src/store/conference-ids.js';
 import { createHarness, provision, type Harness } from '../support/harness.js';
 
 let h: Harness;
@@ -13,7 +13,7 @@ describe('the conference_ids table', () => {
     const { bridge, users: [a, b] } = await provision(h, { users: 2 });
     const steal = () => h.services.db.query("UPDATE conference_ids SET owner_id = $2, leader_user_id = $2 WHERE bridge_id = $1 AND conference_id = $3", [bridge.id, b!.id, Number(a!.conferenceId)]);
     await expect(steal()).rejects.toMatchObject({ code: 'conference_id_unavailable' });
-    await h.services.db.transaction((tx) => retireConferenceIds(tx, { ownerKind: 'user', ownerId: a!.id }, 'reset', 90));
+    await h.services.db.transaction((tx) => retireIds(tx, { ownerKind: 'user', ownerId: a!.id }, 'reset', 90));
     await expect(steal()).rejects.toMatchObject({ code: 'conference_id_unavailable' }); // quarantined
     await expect(h.services.db.query("UPDATE conference_ids SET state = 'active', retired_at = NULL, retired_reason = NULL WHERE bridge_id = $1 AND conference_id = $2", [bridge.id, Number(a!.conferenceId)]))
       .rejects.toMatchObject({ code: 'conference_id_unavailable' });
@@ -28,10 +28,10 @@ describe('the conference_ids table', () => {
     const claim = (quarantineDays: number) => h.services.db.transaction((tx) => claimConferenceId(tx, {
       bridgeId: bridge.id, conferenceId: Number(a!.conferenceId), tenantId: tenant.id, ownerKind: 'user', ownerId: b!.id, leaderUserId: b!.id, expiresAt: null, quarantineDays,
     }));
-    await h.services.db.transaction((tx) => retireConferenceIds(tx, { ownerKind: 'user', ownerId: a!.id }, 'reset', 90));
+    await h.services.db.transaction((tx) => retireIds(tx, { ownerKind: 'user', ownerId: a!.id }, 'reset', 90));
     expect(await claim(90)).toBeNull();
     await h.services.db.query("UPDATE conference_ids SET quarantine_until = now() - interval '1 second' WHERE bridge_id = $1 AND conference_id = $2", [bridge.id, Number(a!.conferenceId)]);
-    await h.services.db.transaction((tx) => retireConferenceIds(tx, { ownerKind: 'user', ownerId: b!.id }, 'replaced', 90));
+    await h.services.db.transaction((tx) => retireIds(tx, { ownerKind: 'user', ownerId: b!.id }, 'replaced', 90));
     const row = await claim(90);
     expect(row).toMatchObject({ conference_id: Number(a!.conferenceId), owner_id: b!.id, state: 'active' });
   });

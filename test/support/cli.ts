@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { run } from '../../src/cli/attendant/main.js';
-import { buildOutboxWorker } from '../../src/outbox/build-worker.js';
+import { buildOutboxWorker } from '../../src/worker.js';
 import { createDatabase, dropDatabase } from './global-setup.js';
 import { BOOTSTRAP_KEY, createHarness, type Harness, type HarnessOptions } from './harness.js';
 

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { notFound } from '../../errors.js';
 import { parse, uuidParam } from '../../http/validate.js';
-import { createBridge, patchBridge } from '../../provisioning/bridges.js';
+import { createBridge, patchBridge } from '../../commands/create-bridge.js';
 import type { Services } from '../../services.js';
 import { findBridge } from '../../store/bridges.js';
 import { platformOnly, principalOf } from '../access.js';

@@ -2,8 +2,8 @@
 import { Router } from 'express';
 import { notFound } from '../../errors.js';
 import { parse } from '../../http/validate.js';
-import { putNumber, removeNumber } from '../../provisioning/numbers.js';
-import { syncNumberWithTwilio } from '../../provisioning/twilio-sync.js';
+import { putNumber, removeNumber } from '../../commands/put-dial-in-number.js';
+import { syncNumberWithTwilio } from '../../commands/sync-number-to-twilio.js';
 import type { Services } from '../../services.js';
 import { findNumber, listNumbers } from '../../store/numbers.js';
 import { platformOnly, principalOf } from '../access.js';

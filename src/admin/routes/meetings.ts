@@ -5,7 +5,7 @@ import { notFound } from '../../errors.js';
 import { parse, uuidParam } from '../../http/validate.js';
 import type { Services } from '../../services.js';
 import { findMeeting } from '../../store/meetings.js';
-import { scheduleMeeting } from '../../meetings/schedule-meeting.js';
+import { scheduleMeeting } from '../../commands/schedule-meeting.js';
 import { buildInvitationIcs } from '../../meetings/ics.js';
 import { invitationOf, presentMeeting } from '../../meetings/view.js';
 import { principalOf, tenantInReach } from '../access.js';

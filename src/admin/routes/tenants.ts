@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { notFound } from '../../errors.js';
 import { parse } from '../../http/validate.js';
-import { createTenant, patchTenant } from '../../provisioning/tenants.js';
+import { createTenant, patchTenant } from '../../commands/create-tenant.js';
 import type { Services } from '../../services.js';
 import { findTenant } from '../../store/tenants.js';
 import { platformOnly, principalOf, tenantInReach } from '../access.js';

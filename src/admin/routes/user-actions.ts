@@ -2,9 +2,9 @@
 // send the conference details.
 import { Router, type Request, type Response } from 'express';
 import { parse, uuidParam } from '../../http/validate.js';
-import { changeConferenceId } from '../../conferencing/change-conference-id.js';
-import { resetLeaderPin } from '../../conferencing/reset-leader-pin.js';
-import { sendConferenceInfo } from '../../conferencing/send-conference-info.js';
+import { changeConferenceId } from '../../commands/change-conference-id.js';
+import { resetLeaderPin } from '../../commands/reset-leader-pin.js';
+import { sendConferenceInfo } from '../../commands/send-conference-info.js';
 import type { Services } from '../../services.js';
 import { principalOf, tenantInReach } from '../access.js';
 import { resetConferenceIdBody, resetLeaderPinBody, sendConferenceInfoBody, setConferenceIdBody } from '../schemas.js';

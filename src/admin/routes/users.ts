@@ -2,8 +2,8 @@
 import { Router } from 'express';
 import { notFound } from '../../errors.js';
 import { parse, uuidParam } from '../../http/validate.js';
-import { disableUser } from '../../conferencing/disable-user.js';
-import { enableUser } from '../../conferencing/enable-user.js';
+import { disableUser } from '../../commands/disable-user.js';
+import { enableUser } from '../../commands/enable-user.js';
 import type { Services } from '../../services.js';
 import { findUser, listUsers } from '../../store/users.js';
 import { principalOf, tenantInReach } from '../access.js';

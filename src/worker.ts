@@ -1,18 +1,18 @@
 // Assembles the outbox worker of this service: emails, meeting invitations, jobs (meeting
 // migration, bulk resets, default-number moves) and the expired-ID sweeper.
-import type { Services } from '../services.js';
-import { EMAIL_KIND } from '../conferencing/notifications.js';
-import { INVITATION_KIND, invitationHandler } from '../meetings/invitations.js';
-import { meetingMigrationUnits } from '../meetings/migration.js';
-import { sweepExpiredIds } from '../meetings/expiry-sweeper.js';
-import { bulkResetUnits } from '../jobs/bulk-reset.js';
-import { defaultNumberMoveUnits } from '../jobs/default-number-move.js';
-import { jobHandler, type JobRunnerOptions } from '../jobs/runner.js';
-import { JOB_KIND } from '../store/jobs.js';
-import { pruneSettled } from '../store/outbox-claims.js';
+import type { Services } from './services.js';
+import { EMAIL_KIND } from './email/messages.js';
+import { INVITATION_KIND, invitationHandler } from './meetings/invitations.js';
+import { meetingMigrationUnits } from './jobs/meeting-migration.js';
+import { sweepExpiredIds } from './commands/retire-expired-ids.js';
+import { bulkResetUnits } from './jobs/bulk-reset.js';
+import { defaultNumberMoveUnits } from './jobs/default-number-move.js';
+import { jobHandler, type JobRunnerOptions } from './jobs/runner.js';
+import { JOB_KIND } from './store/jobs.js';
+import { pruneSettled } from './store/outbox-claims.js';
 import { userEmailHandler } from './email/handler.js';
-import { SmtpMailer, type Mailer } from './mailer.js';
-import { OutboxWorker, type WorkerOptions } from './worker.js';
+import { SmtpMailer, type Mailer } from './email/mailer.js';
+import { OutboxWorker, type WorkerOptions } from './outbox/worker.js';
 
 export interface BuildWorkerOptions extends WorkerOptions {
   /** Replaces the mailer built from SMTP_URL (null: no mail, as without SMTP_URL). */

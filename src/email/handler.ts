@@ -1,11 +1,11 @@
 // Delivers the 'email' outbox kind (notifications.ts): opens the sealed PIN only for the
 // templates that carry one, renders, sends. Without a mailer the message is logged (subject
 // and address, never the body) and marked undeliverable; either way the PIN is then erased.
-import { EMAIL_KIND, type EmailPayload } from '../../conferencing/notifications.js';
-import type { Services } from '../../services.js';
-import type { ClaimedMessage } from '../../store/outbox-claims.js';
-import type { Mailer } from '../mailer.js';
-import { PermanentFailure, type HandlerContext, type MessageHandler, type Outcome } from '../worker.js';
+import { EMAIL_KIND, type EmailPayload } from './messages.js';
+import type { Services } from '../services.js';
+import type { ClaimedMessage } from '../store/outbox-claims.js';
+import type { Mailer } from './mailer.js';
+import { PermanentFailure, type HandlerContext, type MessageHandler, type Outcome } from '../outbox/worker.js';
 import { renderUserEmail, TEMPLATES_WITH_PIN } from './templates.js';
 
 /** <outbox-42@example.com>: the same for every attempt of one row. */

@@ -3,17 +3,15 @@
 import { notFound } from '../errors.js';
 import type { Services } from '../services.js';
 import { recordAudit, type Actor } from '../store/audit.js';
-import { retireConferenceIds } from '../store/conference-ids.js';
 import { findUser, markUserDisabled } from '../store/users.js';
-import { conferenceIdChange } from '../directory/changes.js';
+import { retireConferenceIds } from './conference-id-lifecycle.js';
 
 export async function disableUser(s: Services, actor: Actor, input: { tenantId: string; userId: string }): Promise<void> {
   await s.db.transaction(async (tx) => {
     const user = await findUser(tx, input.tenantId, input.userId, { lock: true });
     if (!user) throw notFound('user');
-    const retired = await retireConferenceIds(tx, { leaderUserId: user.id }, 'user_disabled', s.config.quarantineDays);
+    const retired = await retireConferenceIds(s, tx, { leaderUserId: user.id }, 'user_disabled');
     await markUserDisabled(tx, user.id);
-    s.directory.stage(tx, retired.map((r) => conferenceIdChange(s.keys, r, true)));
     await recordAudit(tx, {
       tenantId: user.tenant_id, actor, action: 'user.disabled', target: { type: 'user', id: user.id },
       details: { retiredConferenceIds: retired.map((r) => String(r.conference_id)) },

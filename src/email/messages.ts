@@ -3,7 +3,7 @@
 import type { Services } from '../services.js';
 import type { Tx } from '../store/db.js';
 import { enqueue } from '../store/outbox.js';
-import type { UserRow } from '../store/users.js';
+import { userConferenceId, userTollFreeNumber, userTollNumber, type UserRow } from '../store/users.js';
 
 export type EmailTemplate = 'welcome' | 'conference_id_changed' | 'conference_info' | 'leader_pin_reset';
 
@@ -21,19 +21,6 @@ export interface EmailPayload {
 }
 
 export const EMAIL_KIND = 'email';
-
-export function userConferenceId(u: UserRow): string | null {
-  if (u.provider === 'third_party') return u.third_party_conference_id;
-  return u.conference_id === null ? null : String(u.conference_id);
-}
-
-export function userTollNumber(u: UserRow): string | null {
-  return u.provider === 'third_party' ? u.third_party_toll_number : u.default_toll_number;
-}
-
-export function userTollFreeNumber(u: UserRow): string | null {
-  return u.provider === 'third_party' ? null : u.default_toll_free_number;
-}
 
 export async function queueEmail(
   s: Services,

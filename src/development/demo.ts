@@ -2,13 +2,13 @@
 // bridge with one dial-in number, a tenant and one builtin user, made through the same
 // commands the admin API uses, so they carry audit events like anything else.
 import { createApiKey } from '../admin/api-keys.js';
-import { enableUser } from '../conferencing/enable-user.js';
-import { userConferenceId } from '../conferencing/notifications.js';
+import { enableUser } from '../commands/enable-user.js';
+import { userConferenceId } from '../store/users.js';
 import type { Services } from '../services.js';
 import type { Actor } from '../store/audit.js';
-import { createBridge, patchBridge } from './bridges.js';
-import { putNumber } from './numbers.js';
-import { createTenant } from './tenants.js';
+import { createBridge, patchBridge } from '../commands/create-bridge.js';
+import { putNumber } from '../commands/put-dial-in-number.js';
+import { createTenant } from '../commands/create-tenant.js';
 
 export const DEMO_NUMBER = '+15555550100';
 export const DEMO_EMAIL = 'organizer@demo.example.com';

@@ -1,7 +1,7 @@
 // Sending mail: nodemailer over SMTP_URL. Without SMTP_URL there is no mailer and the email
 // handler marks messages undeliverable (and logs them, without their content).
 import nodemailer, { type Transporter } from 'nodemailer';
-import { PermanentFailure } from './worker.js';
+import { PermanentFailure } from '../outbox/worker.js';
 
 export interface OutgoingMail {
   /** Stable per outbox row, so a resend after a crash is recognisably the same message. */

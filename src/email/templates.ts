@@ -1,7 +1,7 @@
 // The emails about a user's audio conferencing: welcome, new conference ID, conference info,
 // new leader PIN. Each is a small function of the queued payload; only `welcome` and
 // `leader_pin_reset` may carry the PIN, and they are the only ones given it.
-import type { EmailPayload } from '../../conferencing/notifications.js';
+import type { EmailPayload } from './messages.js';
 import { html, layout, type Html } from './html.js';
 import { formatPhoneNumber, telUri } from './phone.js';
 

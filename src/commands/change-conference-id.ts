@@ -4,13 +4,13 @@
 import { AppError, notFound } from '../errors.js';
 import type { Services } from '../services.js';
 import { recordAudit, type Actor } from '../store/audit.js';
-import { activeConferenceIdOf, allocateConferenceId, claimConferenceId, retireConferenceIds } from '../store/conference-ids.js';
+import { activeConferenceIdOf } from '../store/conference-ids.js';
 import type { Tx } from '../store/db.js';
 import { findTenant } from '../store/tenants.js';
 import { findUser, lockUserForIdChange, touchConferenceIdUpdatedAt } from '../store/users.js';
-import { conferenceIdChange } from '../directory/changes.js';
-import { enqueueMeetingMigration } from '../meetings/migration.js';
-import { queueEmail } from './notifications.js';
+import { queueEmail } from '../email/messages.js';
+import { issueConferenceId, retireConferenceIds } from './conference-id-lifecycle.js';
+import { enqueueMeetingMigration } from './enqueue-meeting-migration.js';
 
 export interface ConferenceIdChangeResult {
   conferenceId: string;
@@ -52,16 +52,12 @@ export async function changeConferenceIdIn(
   }
 
   // The user's one active ID (the unique index allows no other) is the previous one.
-  const retiredRows = await retireConferenceIds(tx, { ownerKind: 'user', ownerId: user.id }, chosen === undefined ? 'reset' : 'replaced', s.config.quarantineDays);
+  const retiredRows = await retireConferenceIds(s, tx, { ownerKind: 'user', ownerId: user.id }, chosen === undefined ? 'reset' : 'replaced');
   const previous = retiredRows.length ? String(retiredRows[0]!.conference_id) : null;
-  const claim = {
-    bridgeId: user.bridge_id, tenantId: user.tenant_id, ownerKind: 'user' as const, ownerId: user.id,
-    leaderUserId: user.id, expiresAt: null, quarantineDays: s.config.quarantineDays,
-  };
-  const row = chosen === undefined ? await allocateConferenceId(tx, claim) : await claimConferenceId(tx, { ...claim, conferenceId: Number(chosen) });
-  if (!row) throw new AppError('conference_id_unavailable', `conference ID ${chosen} is active or quarantined on this bridge`);
+  const row = await issueConferenceId(s, tx, {
+    bridgeId: user.bridge_id, tenantId: user.tenant_id, ownerKind: 'user', ownerId: user.id, leaderUserId: user.id, expiresAt: null, chosen,
+  });
   if (chosen !== undefined) await touchConferenceIdUpdatedAt(tx, user.id);
-  s.directory.stage(tx, [...retiredRows.map((r) => conferenceIdChange(s.keys, r, true)), conferenceIdChange(s.keys, row, false)]);
 
   const conferenceId = String(row.conference_id);
   await recordAudit(tx, {

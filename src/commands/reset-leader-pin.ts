@@ -7,7 +7,7 @@ import { ownersLedBy } from '../store/conference-ids.js';
 import { findTenant } from '../store/tenants.js';
 import { findUser, setLeaderPinHash } from '../store/users.js';
 import { leaderPinChange } from '../directory/changes.js';
-import { queueEmail } from './notifications.js';
+import { queueEmail } from '../email/messages.js';
 import { generatePin, hashPin } from '../domain/pins.js';
 
 export async function resetLeaderPin(

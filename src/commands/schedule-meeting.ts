@@ -5,13 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { AppError, notFound } from '../errors.js';
 import type { Services } from '../services.js';
 import { recordAudit, type Actor } from '../store/audit.js';
-import { allocateConferenceId } from '../store/conference-ids.js';
 import { findTenant } from '../store/tenants.js';
-import { findUser, userVersion } from '../store/users.js';
+import { findUser, userConferenceId, userTollFreeNumber, userTollNumber, userVersion } from '../store/users.js';
 import { findMeetingViewById, insertMeeting, type MeetingView } from '../store/meetings.js';
-import { conferenceIdChange, leaderPinChange } from '../directory/changes.js';
-import { userConferenceId, userTollFreeNumber, userTollNumber } from '../conferencing/notifications.js';
-import { queueInvitations } from './invitations.js';
+import { leaderPinChange } from '../directory/changes.js';
+import { queueInvitations } from '../meetings/invitations.js';
+import { issueConferenceId } from './conference-id-lifecycle.js';
 
 export const DYNAMIC_ID_LIFETIME_DAYS = 60;
 const DAY_MS = 86_400_000;
@@ -43,16 +42,13 @@ export async function scheduleMeeting(s: Services, actor: Actor, input: Schedule
     const ownId = user.provider === 'builtin' && tenant.conference_id_mode === 'dynamic';
     if (ownId) {
       expiresAt = dynamicIdExpiry(input.startsAt, input.endsAt);
-      const row = await allocateConferenceId(tx, {
-        bridgeId: tenant.bridge_id, tenantId: tenant.id, ownerKind: 'meeting', ownerId: id,
-        leaderUserId: user.id, expiresAt, quarantineDays: s.config.quarantineDays,
+      const row = await issueConferenceId(s, tx, {
+        bridgeId: tenant.bridge_id, tenantId: tenant.id, ownerKind: 'meeting', ownerId: id, leaderUserId: user.id, expiresAt,
       });
       conferenceId = String(row.conference_id);
+      // the meeting's room is led with the organizer's PIN
       const { version, leader_pin_hash } = await userVersion(tx, user.id);
-      s.directory.stage(tx, [
-        conferenceIdChange(s.keys, row, false),
-        leaderPinChange(s.keys, { bridge_id: tenant.bridge_id, owner_kind: 'meeting', owner_id: id, leader_pin_hash, version }, false),
-      ]);
+      s.directory.stage(tx, [leaderPinChange(s.keys, { bridge_id: tenant.bridge_id, owner_kind: 'meeting', owner_id: id, leader_pin_hash, version }, false)]);
     }
     if (conferenceId === null) throw new AppError('not_supported', 'the organizer has no conference ID to put on the meeting');
     await insertMeeting(tx, {

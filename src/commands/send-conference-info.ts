@@ -3,7 +3,7 @@ import { notFound } from '../errors.js';
 import type { Services } from '../services.js';
 import { recordAudit, type Actor } from '../store/audit.js';
 import { findUser } from '../store/users.js';
-import { queueEmail } from './notifications.js';
+import { queueEmail } from '../email/messages.js';
 
 export async function sendConferenceInfo(s: Services, actor: Actor, input: { tenantId: string; userId: string; toAddress?: string }): Promise<void> {
   await s.db.transaction(async (tx) => {

@@ -1,9 +1,9 @@
 // What `npm start` with no services configured prints: on the first start the demo it seeded
 // (with the admin key and PIN, shown this once), on later starts a reminder. Plain text on
 // stdout, apart from the JSON logs, so that a developer can read it at a glance.
-import type { Logger } from './logging.js';
-import { findDemo, isEmpty, seedDemo } from './provisioning/demo.js';
-import type { Services } from './services.js';
+import type { Logger } from '../logging.js';
+import { findDemo, isEmpty, seedDemo } from './demo.js';
+import type { Services } from '../services.js';
 
 export async function prepareDevelopment(s: Services, log: Logger, options: { embedded: boolean; write?: (text: string) => void }): Promise<void> {
   const write = options.write ?? ((text: string) => process.stdout.write(text));

@@ -2,14 +2,12 @@
 // and a leader PIN; a third-party user keeps the ID and toll number the provider gave.
 import { AppError, notFound } from '../errors.js';
 import type { Services } from '../services.js';
-import type { Actor } from '../store/audit.js';
-import { recordAudit } from '../store/audit.js';
-import { allocateConferenceId, claimConferenceId } from '../store/conference-ids.js';
+import { recordAudit, type Actor } from '../store/audit.js';
 import { findTenant } from '../store/tenants.js';
-import { findUser, insertUser, type UserRow } from '../store/users.js';
-import { conferenceIdChange } from '../directory/changes.js';
-import { queueEmail } from './notifications.js';
+import { findUser, insertUser, touchConferenceIdUpdatedAt, type UserRow } from '../store/users.js';
 import { generatePin, hashPin } from '../domain/pins.js';
+import { queueEmail } from '../email/messages.js';
+import { issueConferenceId } from './conference-id-lifecycle.js';
 
 export interface EnableUserInput {
   tenantId: string;
@@ -50,17 +48,12 @@ export async function enableUser(s: Services, actor: Actor, input: EnableUserInp
       leaderPinHash,
     });
     if (builtin && tenant.conference_id_mode === 'static') {
-      const claim = {
-        bridgeId: tenant.bridge_id, tenantId: tenant.id, ownerKind: 'user' as const, ownerId: userId,
-        leaderUserId: userId, expiresAt: null, quarantineDays: s.config.quarantineDays,
-      };
-      const row = input.conferenceId
-        ? await claimConferenceId(tx, { ...claim, conferenceId: Number(input.conferenceId) })
-        : await allocateConferenceId(tx, claim);
-      if (!row) throw new AppError('conference_id_unavailable', 'the conference ID is active or quarantined on this bridge');
-      await tx.query('UPDATE users SET conference_id_updated_at = now() WHERE id = $1', [userId]);
       // PIN hashes are cached only when a leader first dials in (see directory/rebuild.ts).
-      s.directory.stage(tx, [conferenceIdChange(s.keys, row, false)]);
+      await issueConferenceId(s, tx, {
+        bridgeId: tenant.bridge_id, tenantId: tenant.id, ownerKind: 'user', ownerId: userId, leaderUserId: userId,
+        expiresAt: null, chosen: input.conferenceId,
+      });
+      await touchConferenceIdUpdatedAt(tx, userId);
       tx.afterCommit(() => s.metrics.conferenceIdChanges.inc({ action: 'issued' }));
     }
     const user = (await findUser(tx, tenant.id, userId))!;

@@ -14,7 +14,7 @@ import { AppError, notFound } from '../errors.js';
 import type { Services } from '../services.js';
 import { recordAudit, type Actor } from '../store/audit.js';
 import { findNumber } from '../store/numbers.js';
-import { twilioFor, TwilioRateLimited, type TwilioAccess } from './twilio-client.js';
+import { twilioFor, TwilioRateLimited, type TwilioAccess } from '../twilio/client.js';
 import { VOICE_PATHS } from '../voice/urls.js';
 
 /** Where Twilio sends a number's calls. The /voice routes themselves belong to the IVR. */
