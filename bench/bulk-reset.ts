@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.js';
 import { changeConferenceId } from '../src/commands/change-conference-id.js';
 import { hashPin } from '../src/domain/pins.js';
 import { RedisStore } from '../src/cache/redis-store.js';
-import { requestBulkReset } from '../src/jobs/bulk-reset.js';
+import { requestBulkReset } from '../src/commands/request-bulk-reset.js';
 import { silentLogger } from '../src/logging.js';
 import { Metrics } from '../src/metrics.js';
 import { buildOutboxWorker } from '../src/worker.js';

@@ -2,7 +2,7 @@
 // admin console, the voice webhooks, the admin API.
 import express, { type Express, type Router } from 'express';
 import { adminApiDocument } from './admin/openapi/index.js';
-import { adminApi, type AdminRoutes } from './admin/router.js';
+import { adminApi } from './admin/router.js';
 import { consoleRoutes } from './console/router.js';
 import { docsRoutes } from './http/docs.js';
 import { requestLogging, requestMetrics } from './http/observability.js';
@@ -14,8 +14,6 @@ import { VoiceWebhooks } from './voice/router.js';
 export interface AppParts {
   /** The voice webhooks (made here unless given: main.ts shares one with its fast path). */
   voice?: VoiceWebhooks;
-  /** Admin route groups beyond the core. */
-  adminRoutes?: AdminRoutes[];
   /** Mounted at the root before the admin API (e.g. /voice, /docs, /admin console). */
   routers?: Router[];
 }
@@ -27,8 +25,8 @@ export function createApp(s: Services, parts: AppParts = {}): Express {
   app.set('etag', false);
   app.use(requestLogging(s), requestMetrics(s));
   app.use(healthRoutes(s));
-  const api = adminApi(s, parts.adminRoutes);
-  app.use(docsRoutes(adminApiDocument(api, parts.adminRoutes ?? [], s.log), s.log));
+  const api = adminApi(s);
+  app.use(docsRoutes(adminApiDocument(), s.log));
   app.use(consoleRoutes());
   app.use((parts.voice ?? new VoiceWebhooks(s)).router());
   for (const r of parts.routers ?? []) app.use(r);

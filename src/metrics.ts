@@ -1,8 +1,15 @@
 // Prometheus metrics (prom-client), one registry per process, served at /metrics. Label values
 // come from small fixed sets (never a number, an ID or a CallSid), so series stay few.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Sql } from './store/db.js';
-import { withTimeout } from './store/db.js';
+import { withTimeout } from './lib/timeouts.js';
+
+/** Pending outbox messages of one kind (store/outbox-claims.ts reads them). */
+export interface OutboxDepth {
+  kind: string;
+  depth: number;
+  /** Seconds since the oldest of them was queued. */
+  age: number | null;
+}
 
 /** Why a caller was not admitted, or an entry did not count (the voice flow's vocabulary). */
 export type EntryFailure = 'unknown' | 'retired' | 'expired' | 'malformed' | 'silence' | 'wrong_pin' | 'blocked' | 'unavailable' | 'not_in_service';
@@ -121,19 +128,12 @@ export class Metrics {
    * (one query on the pending-rows index, with a deadline: a slow database must not hang a
    * scrape). On failure the gauges keep their last values and `up` says 0.
    */
-  watchOutbox(sql: Sql, timeoutMs = 500): void {
+  watchOutbox(readDepths: () => Promise<OutboxDepth[]>, timeoutMs = 500): void {
     // Gauges are collected concurrently; all three wait for the same query.
     let pending: Promise<void> | null = null;
     const read = (): Promise<void> => {
-      pending ??= withTimeout(
-        sql.query<{ kind: string; depth: number; age: number | null }>(
-          `SELECT kind, count(*)::int AS depth, extract(epoch FROM now() - min(created_at))::float8 AS age
-             FROM outbox WHERE status = 'pending' GROUP BY kind`,
-        ),
-        timeoutMs,
-        'outbox metrics',
-      ).then(
-        ({ rows }) => {
+      pending ??= withTimeout(readDepths(), timeoutMs, 'outbox metrics').then(
+        (rows) => {
           depth.reset();
           for (const r of rows) depth.set({ kind: r.kind }, r.depth);
           age.set(rows.reduce((max, r) => Math.max(max, r.age ?? 0), 0));

@@ -9,6 +9,7 @@ import { Metrics } from './metrics.js';
 import { SecretBox } from './lib/secret-box.js';
 import type { Services } from './services.js';
 import { Database } from './store/db.js';
+import { outboxDepthByKind } from './store/outbox-claims.js';
 
 /** Connects to the cache named by the configuration. */
 export async function connectCache(config: Config, log: Logger): Promise<CacheStore> {
@@ -39,6 +40,6 @@ export function buildServices(config: Config, log: Logger, databaseUrl: string, 
       if (outcome === 'completed') metrics.directoryRebuildDuration.observe({ scope }, ms / 1000);
     },
   });
-  metrics.watchOutbox(db);
+  metrics.watchOutbox(() => outboxDepthByKind(db));
   return { config, log, db, cache, keys, directory, secrets: new SecretBox(config.secretsKey.key), metrics };
 }

@@ -1,9 +1,9 @@
-// Who may do what: platform keys everything; tenant keys only inside their tenant (anything
-// else is answered 404, as if it did not exist); read-only keys only GET.
+// Every admin request carries an API key: it is authenticated and rate limited here, and a
+// read-only key may only read. What a key may reach is each endpoint's declared access level,
+// which the router enforces (router.ts, endpoint.ts).
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError } from '../errors.js';
 import type { Services } from '../services.js';
-import { uuidParam } from '../http/validate.js';
 import { authenticate, type Principal } from './api-keys.js';
 import { enforceAdminRate } from './rate-limit.js';
 
@@ -30,18 +30,4 @@ export function requireApiKey(s: Services): RequestHandler {
 
 export function principalOf(res: Response): Principal {
   return res.locals.principal as Principal;
-}
-
-/** Routes only a platform key may call. */
-export const platformOnly: RequestHandler = (_req, res, next) => {
-  if (principalOf(res).tenantId !== null) throw new AppError('forbidden', 'this route needs a platform key');
-  next();
-};
-
-/** The tenant named by the path, if the key may reach it; 404 otherwise. */
-export function tenantInReach(req: Request, res: Response): string {
-  const tenantId = uuidParam(req.params.tenantId, 'tenant');
-  const own = principalOf(res).tenantId;
-  if (own !== null && own !== tenantId) throw new AppError('not_found', 'tenant not found');
-  return tenantId;
 }

@@ -1,50 +1,77 @@
-// The admin API under /api/v1: JSON bodies up to 100 KiB, an API key on every request, and
-// problem+json for every refusal.
-import express, { Router, type RequestHandler } from 'express';
+// The admin API under /api/v1, built from the endpoint declarations (endpoints/): an API key on
+// every request, JSON bodies up to 100 KiB, the declared access level enforced before the
+// handler runs, 405 with Allow for a known path and another method, 415 for a body that is not
+// JSON, and problem+json for every refusal.
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import { AppError } from '../errors.js';
+import { parse } from '../http/validate.js';
 import { sendProblem } from '../http/problem.js';
 import type { Services } from '../services.js';
-import type { AdminRoutes } from './openapi/document.js';
-import { requireApiKey } from './access.js';
-import { apiKeyRoutes } from './routes/api-keys.js';
-import { auditRoutes } from './routes/audit-events.js';
-import { bridgeRoutes } from './routes/bridges.js';
-import { dialInNumberRoutes } from './routes/dial-in-numbers.js';
-import { jobRoutes } from './routes/jobs.js';
-import { meetingRoutes } from './routes/meetings.js';
-import { meRoutes } from './routes/me.js';
-import { outboxRoutes } from './routes/outbox.js';
-import { tenantRoutes } from './routes/tenants.js';
-import { userActionRoutes } from './routes/user-actions.js';
-import { userRoutes } from './routes/users.js';
+import { principalOf, requireApiKey } from './access.js';
+import type { Principal } from './api-keys.js';
+import type { Endpoint, Reply } from './endpoint.js';
+import { ENDPOINTS } from './endpoints/index.js';
+import { PATH_PARAMS, paramNames } from './path-params.js';
 
 export const ADMIN_BODY_LIMIT_BYTES = 102_400;
 
-/** Extra route groups (plugins) register here before the app is built; see openapi/document.ts. */
-export type { AdminRoutes } from './openapi/document.js';
-
-/** Every route group of the contract (and the operator routes), in one place. */
-const CORE_ROUTES: AdminRoutes[] = [
-  bridgeRoutes, dialInNumberRoutes, tenantRoutes, apiKeyRoutes, meRoutes, userRoutes, userActionRoutes, auditRoutes,
-  meetingRoutes, jobRoutes, outboxRoutes,
-];
-
-export function adminApi(s: Services, extra: AdminRoutes[] = []): Router {
+export function adminApi(s: Services, endpoints: readonly Endpoint[] = ENDPOINTS): Router {
   const api = Router();
   api.use(helmet());
   api.use(requestDeadline(s.config.adminRequestTimeoutMs));
   api.use(requireApiKey(s));
   // Parsed after authentication, so an anonymous caller cannot make us read a large body.
   api.use(express.json({ limit: ADMIN_BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] }));
-  api.use((req, _res, next) => {
-    req.body ??= {};
-    next();
-  });
-  for (const routes of [...CORE_ROUTES, ...extra]) {
-    api.use(routes(s));
+  const methods = new Map<string, string[]>();
+  for (const e of endpoints) {
+    api[e.method](e.path, handler(s, e));
+    methods.set(e.path, [...(methods.get(e.path) ?? []), e.method.toUpperCase()]);
+  }
+  for (const [path, allowed] of methods) {
+    const allow = [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : [])].join(', ');
+    api.all(path, (req) => {
+      throw new AppError('method_not_allowed', `${req.method} is not allowed here; use ${allow}`, undefined, { Allow: allow });
+    });
   }
   return api;
+}
+
+function handler(s: Services, e: Endpoint): RequestHandler {
+  return async (req, res) => {
+    const principal = principalOf(res);
+    const params = checkAccess(e, principal, req.params as Record<string, string>);
+    const query = e.query ? parse(e.query, req.query) : undefined;
+    const body = e.body ? parse(e.body, jsonBody(req)) : undefined;
+    send(res, await e.handle({ s, principal, params, query, body }));
+  };
+}
+
+/** Enforces the endpoint's access level, then checks its path parameters (see endpoint.ts). */
+function checkAccess(e: Endpoint, principal: Principal, raw: Record<string, string>): Record<string, string> {
+  if (e.access === 'platform' && principal.tenantId !== null) throw new AppError('forbidden', 'this route needs a platform key');
+  const params: Record<string, string> = {};
+  if (e.access === 'tenant') {
+    params.tenantId = PATH_PARAMS.tenantId!.check(raw.tenantId ?? '');
+    if (principal.tenantId !== null && principal.tenantId !== params.tenantId) throw new AppError('not_found', 'tenant not found');
+  }
+  for (const name of paramNames(e.path)) params[name] ??= PATH_PARAMS[name]!.check(raw[name] ?? '');
+  return params;
+}
+
+/** The JSON body, or {} when none was sent; 415 for a body of another type. */
+function jsonBody(req: Request): unknown {
+  if (req.body !== undefined) return req.body;
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody) throw new AppError('unsupported_media_type', `send the body as application/json (it was ${req.headers['content-type'] ?? 'untyped'})`);
+  return {};
+}
+
+function send(res: Response, r: Reply): void {
+  if (r.headers) res.set(r.headers);
+  if (r.text !== undefined) res.status(r.status).type(r.contentType ?? 'text/plain').send(r.text);
+  else if (r.body === undefined) res.status(r.status).end();
+  else res.status(r.status).json(r.body);
 }
 
 /** Answers 503 when a request outlives its deadline (the database has its own statement timeout). */

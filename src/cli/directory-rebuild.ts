@@ -3,6 +3,7 @@
 // every write is a compare-and-set, so it never replaces a newer value.
 import { loadConfigOrExit } from '../config.js';
 import { createLogger } from '../logging.js';
+import { allBridgeIds } from '../store/bridges.js';
 import { buildServices, connectCache } from '../wiring.js';
 
 const config = loadConfigOrExit('directory:rebuild');
@@ -16,7 +17,7 @@ const s = buildServices(config, log, config.databaseUrl, cache);
 let failed = false;
 try {
   const wanted = process.argv.slice(2);
-  const bridges = wanted.length ? wanted : (await s.db.query<{ id: string }>('SELECT id FROM bridges ORDER BY id')).rows.map((r) => r.id);
+  const bridges = wanted.length ? wanted : await allBridgeIds(s.db);
   const results = [await s.directory.rebuilder.rebuildNumbers()];
   for (const id of bridges) results.push(await s.directory.rebuilder.rebuildBridge(id));
   for (const r of results) {

@@ -1,10 +1,7 @@
-// Bridges and their default dial-in numbers.
-import { AppError, notFound } from '../errors.js';
+// Creates a bridge: a set of dial-in numbers whose conference IDs are unique among themselves.
 import type { Services } from '../services.js';
 import { recordAudit, type Actor } from '../store/audit.js';
-import { findBridge, insertBridge, updateBridge, type BridgeRow } from '../store/bridges.js';
-import { findNumber } from '../store/numbers.js';
-import type { Sql } from '../store/db.js';
+import { insertBridge, type BridgeRow } from '../store/bridges.js';
 
 export async function createBridge(s: Services, actor: Actor, input: { name: string }): Promise<BridgeRow> {
   return s.db.transaction(async (tx) => {
@@ -12,36 +9,4 @@ export async function createBridge(s: Services, actor: Actor, input: { name: str
     await recordAudit(tx, { tenantId: null, actor, action: 'bridge.created', target: { type: 'bridge', id: bridge.id }, details: { name: input.name } });
     return bridge;
   });
-}
-
-export interface BridgePatch {
-  name?: string;
-  defaultTollNumber?: string | null;
-  defaultTollFreeNumber?: string | null;
-}
-
-export async function patchBridge(s: Services, actor: Actor, bridgeId: string, patch: BridgePatch): Promise<BridgeRow> {
-  return s.db.transaction(async (tx) => {
-    const bridge = await findBridge(tx, bridgeId, { lock: true });
-    if (!bridge) throw notFound('bridge');
-    await checkDefault(tx, bridgeId, patch.defaultTollNumber, 'toll', 'defaultTollNumber');
-    await checkDefault(tx, bridgeId, patch.defaultTollFreeNumber, 'toll_free', 'defaultTollFreeNumber');
-    const updated = await updateBridge(tx, bridgeId, patch);
-    await recordAudit(tx, { tenantId: null, actor, action: 'bridge.updated', target: { type: 'bridge', id: bridgeId }, details: { ...patch } });
-    return updated;
-  });
-}
-
-/**
- * A default must be a number of this bridge, of the matching type. The row is share-locked, so
- * a concurrent move of the number waits for this change (and is then refused as number_in_use).
- */
-async function checkDefault(sql: Sql, bridgeId: string, number: string | null | undefined, type: 'toll' | 'toll_free', path: string): Promise<void> {
-  if (number === undefined || number === null) return;
-  const row = await findNumber(sql, number, { lock: 'share' });
-  const problem = !row ? 'is not a provisioned dial-in number'
-    : row.bridge_id !== bridgeId ? 'is on another bridge'
-      : row.type !== type ? `is a ${row.type === 'toll' ? 'toll' : 'toll-free'} number, not ${type === 'toll' ? 'toll' : 'toll-free'}`
-        : null;
-  if (problem) throw new AppError('validation_failed', `${path}: ${number} ${problem}`, [{ path, message: `${number} ${problem}` }]);
 }

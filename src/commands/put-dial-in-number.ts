@@ -1,17 +1,15 @@
-// Dial-in numbers: idempotent create-or-replace, delete. A number that is a bridge default
-// cannot be moved, retyped or deleted (409 number_in_use); calls follow a move at once.
-import { AppError, notFound } from '../errors.js';
+// Creates or replaces a dial-in number (idempotent). A number that is a bridge default cannot be
+// moved or retyped (409 number_in_use); calls follow a move at once.
+import { AppError } from '../errors.js';
 import type { Services } from '../services.js';
 import { recordAudit, type Actor } from '../store/audit.js';
 import { findBridge } from '../store/bridges.js';
-import {
-  deleteNumber, findNumber, insertNumber, nextDirectoryVersion, replaceNumber,
-  type DialInNumberInput, type DialInNumberRow,
-} from '../store/numbers.js';
-import { numberChange, numberRemoval } from '../directory/changes.js';
+import { bridgeDefaultingTo } from '../store/bridges.js';
 import type { Sql } from '../store/db.js';
+import { findNumber, insertNumber, replaceNumber, type DialInNumberInput, type DialInNumberRow } from '../store/numbers.js';
+import { numberChange } from '../directory/changes.js';
 
-export async function putNumber(s: Services, actor: Actor, number: string, input: DialInNumberInput): Promise<{ row: DialInNumberRow; created: boolean }> {
+export async function putDialInNumber(s: Services, actor: Actor, number: string, input: DialInNumberInput): Promise<{ row: DialInNumberRow; created: boolean }> {
   return s.db.transaction(async (tx) => {
     const bridge = await findBridge(tx, input.bridgeId);
     if (!bridge) throw new AppError('validation_failed', 'bridgeId: no such bridge', [{ path: 'bridgeId', message: 'no such bridge' }]);
@@ -39,25 +37,9 @@ export async function putNumber(s: Services, actor: Actor, number: string, input
   });
 }
 
-export async function removeNumber(s: Services, actor: Actor, number: string): Promise<void> {
-  await s.db.transaction(async (tx) => {
-    const existing = await findNumber(tx, number, { lock: 'update' });
-    if (!existing) throw notFound('dial-in number');
-    await refuseIfDefault(tx, existing);
-    const version = await nextDirectoryVersion(tx);
-    await deleteNumber(tx, number);
-    s.directory.stage(tx, [numberRemoval(s.keys, number, version)]);
-    await recordAudit(tx, { tenantId: null, actor, action: 'dial_in_number.deleted', target: { type: 'dial_in_number', id: number }, details: { bridgeId: existing.bridge_id } });
-  });
-}
-
 /** 409 number_in_use while the number is a bridge default (the foreign keys are the backstop). */
-async function refuseIfDefault(sql: Sql, n: DialInNumberRow): Promise<void> {
-  const { rows } = await sql.query<{ id: string; toll: boolean }>(
-    'SELECT id, default_toll_number = $1 AS toll FROM bridges WHERE default_toll_number = $1 OR default_toll_free_number = $1',
-    [n.number],
-  );
-  const bridge = rows[0];
+export async function refuseIfDefault(sql: Sql, n: DialInNumberRow): Promise<void> {
+  const bridge = await bridgeDefaultingTo(sql, n.number);
   if (bridge) {
     const field = bridge.toll ? 'defaultTollNumber' : 'defaultTollFreeNumber';
     throw new AppError('number_in_use', `${n.number} is the ${bridge.toll ? 'default toll' : 'default toll-free'} number of bridge ${bridge.id}; `

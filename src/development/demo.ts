@@ -1,13 +1,15 @@
 // The demo a fresh development instance starts with (embedded database, nothing in it yet): a
 // bridge with one dial-in number, a tenant and one builtin user, made through the same
 // commands the admin API uses, so they carry audit events like anything else.
-import { createApiKey } from '../admin/api-keys.js';
+import { createApiKey } from '../commands/create-api-key.js';
 import { enableUser } from '../commands/enable-user.js';
-import { userConferenceId } from '../store/users.js';
+import { anythingProvisioned } from '../store/bridges.js';
+import { findEnabledUserByEmail, userConferenceId } from '../store/users.js';
 import type { Services } from '../services.js';
 import type { Actor } from '../store/audit.js';
-import { createBridge, patchBridge } from '../commands/create-bridge.js';
-import { putNumber } from '../commands/put-dial-in-number.js';
+import { createBridge } from '../commands/create-bridge.js';
+import { updateBridgeSettings } from '../commands/update-bridge.js';
+import { putDialInNumber } from '../commands/put-dial-in-number.js';
 import { createTenant } from '../commands/create-tenant.js';
 
 export const DEMO_NUMBER = '+15555550100';
@@ -29,16 +31,15 @@ export interface DemoDetails {
 
 /** True when nothing has been provisioned yet. */
 export async function isEmpty(s: Services): Promise<boolean> {
-  const { rows } = await s.db.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM bridges) OR EXISTS (SELECT 1 FROM tenants) AS any');
-  return !rows[0]!.any;
+  return !(await anythingProvisioned(s.db));
 }
 
 export async function seedDemo(s: Services): Promise<DemoDetails> {
   const bridge = await createBridge(s, ACTOR, { name: 'Demo bridge' });
-  await putNumber(s, ACTOR, DEMO_NUMBER, {
+  await putDialInNumber(s, ACTOR, DEMO_NUMBER, {
     bridgeId: bridge.id, type: 'toll', primaryLanguage: 'en-US', secondaryLanguages: ['es-US'], city: 'Springfield', country: 'US',
   });
-  await patchBridge(s, ACTOR, bridge.id, { defaultTollNumber: DEMO_NUMBER });
+  await updateBridgeSettings(s, ACTOR, bridge.id, { defaultTollNumber: DEMO_NUMBER });
   const tenant = await createTenant(s, ACTOR, {
     name: 'Demo organisation', bridgeId: bridge.id, conferenceIdMode: 'static', sendEmailByDefault: false,
     pinLength: 5, allowCallersToStartMeeting: false, entryExitAnnouncements: 'tones',
@@ -52,13 +53,7 @@ export async function seedDemo(s: Services): Promise<DemoDetails> {
 
 /** The demo user's current details on a later start (secrets are not recoverable). */
 export async function findDemo(s: Services): Promise<Omit<DemoDetails, 'leaderPin' | 'adminKey'> | null> {
-  const { rows } = await s.db.query<{ id: string; tenant_id: string; email: string; conference_id: number | null }>(
-    `SELECT u.id, u.tenant_id, u.email, c.conference_id
-       FROM users u LEFT JOIN conference_ids c ON c.owner_kind = 'user' AND c.owner_id = u.id AND c.state = 'active'
-      WHERE lower(u.email) = $1 AND u.disabled_at IS NULL LIMIT 1`,
-    [DEMO_EMAIL],
-  );
-  const u = rows[0];
+  const u = await findEnabledUserByEmail(s.db, DEMO_EMAIL);
   if (!u) return null;
-  return { number: DEMO_NUMBER, tenantId: u.tenant_id, userId: u.id, email: u.email, conferenceId: u.conference_id === null ? null : String(u.conference_id) };
+  return { number: DEMO_NUMBER, tenantId: u.tenant_id, userId: u.id, email: u.email, conferenceId: userConferenceId(u) };
 }

@@ -4,6 +4,7 @@
 import type { Services } from '../services.js';
 import type { Sql } from '../store/db.js';
 import { findMeetingViewById } from '../store/meetings.js';
+import { findContact } from '../store/users.js';
 import { enqueue } from '../store/outbox.js';
 import type { ClaimedMessage } from '../store/outbox-claims.js';
 import type { Mailer } from '../email/mailer.js';
@@ -28,17 +29,12 @@ export async function queueInvitations(sql: Sql, m: { id: string; tenant_id: str
   return m.attendees.length;
 }
 
-async function organizerOf(sql: Sql, userId: string): Promise<{ name: string; email: string } | null> {
-  const { rows } = await sql.query<{ display_name: string; email: string }>('SELECT display_name, email FROM users WHERE id = $1', [userId]);
-  return rows[0] ? { name: rows[0].display_name, email: rows[0].email } : null;
-}
-
 export function invitationHandler(s: Services, mailer: Mailer | null): MessageHandler {
   return {
     async handle(msg: ClaimedMessage, ctx: HandlerContext): Promise<Outcome> {
       const p = msg.payload as unknown as InvitationPayload;
       const meeting = await findMeetingViewById(s.db, p.meetingId);
-      const organizer = meeting && (await organizerOf(s.db, meeting.organizer_id));
+      const organizer = meeting && (await findContact(s.db, meeting.organizer_id));
       if (!meeting || !organizer) return { status: 'undeliverable', reason: 'the meeting no longer exists' };
       const inv = invitationOf(meeting, organizer, s.config.publicBaseUrl);
       const updated = meeting.invitation_sequence > 0;

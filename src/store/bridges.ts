@@ -21,6 +21,26 @@ export async function findBridge(sql: Sql, id: string, { lock = false } = {}): P
   return rows[0] ?? null;
 }
 
+/** The bridge whose default (toll or toll-free) number `number` is, if any. */
+export async function bridgeDefaultingTo(sql: Sql, number: string): Promise<{ id: string; toll: boolean } | null> {
+  const { rows } = await sql.query<{ id: string; toll: boolean }>(
+    'SELECT id, default_toll_number = $1 AS toll FROM bridges WHERE default_toll_number = $1 OR default_toll_free_number = $1',
+    [number],
+  );
+  return rows[0] ?? null;
+}
+
+export async function allBridgeIds(sql: Sql): Promise<string[]> {
+  const { rows } = await sql.query<{ id: string }>('SELECT id FROM bridges ORDER BY id');
+  return rows.map((r) => r.id);
+}
+
+/** True once anything has been provisioned (a bridge or a tenant). */
+export async function anythingProvisioned(sql: Sql): Promise<boolean> {
+  const { rows } = await sql.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM bridges) OR EXISTS (SELECT 1 FROM tenants) AS any');
+  return rows[0]!.any;
+}
+
 export async function updateBridge(
   sql: Sql,
   id: string,

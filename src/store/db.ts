@@ -4,6 +4,9 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../logging.js';
 import { mapDatabaseError } from './pg-errors.js';
+import { withTimeout } from '../lib/timeouts.js';
+
+export { withTimeout };
 
 // int8 (bigint) columns such as versions come back as strings; counts are cast in SQL.
 export interface Sql {
@@ -160,14 +163,4 @@ export class Database implements Sql {
   async close(): Promise<void> {
     await this.pool.end();
   }
-}
-
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }

@@ -36,8 +36,32 @@ export interface NewJob {
   bridgeId: string | null;
   actor: Actor;
   params: Record<string, unknown>;
-  /** The units: given ids, or a SELECT returning one uuid column (run with `unitParams`). */
-  units: string[] | { select: string; params: unknown[] };
+  /** The units: given ids, or the users a source names (read in the same statement). */
+  units: string[] | UnitSource;
+}
+
+/** Sets of users a job can be made of, chosen in SQL so that even a whole tenant is one statement. */
+export type UnitSource =
+  /** every enabled builtin user of a tenant (third-party IDs belong to their provider) */
+  | { users: 'builtin_of_tenant'; tenantId: string }
+  /** the enabled builtin users of a bridge whose effective default number of `type` is `number` */
+  | { users: 'with_default_number'; bridgeId: string; type: 'toll' | 'toll_free'; number: string };
+
+function unitQuery(source: UnitSource): { select: string; params: unknown[] } {
+  if (source.users === 'builtin_of_tenant') {
+    return { select: "SELECT id FROM users WHERE tenant_id = $1 AND disabled_at IS NULL AND provider = 'builtin'", params: [source.tenantId] };
+  }
+  // the same rule as the user view in users.ts: a per-user default counts while it is on the bridge, of its type
+  const column = source.type === 'toll' ? 'default_toll_number' : 'default_toll_free_number';
+  return {
+    select: `SELECT u.id FROM users u
+               JOIN tenants t ON t.id = u.tenant_id
+               JOIN bridges b ON b.id = t.bridge_id
+               LEFT JOIN dial_in_numbers own ON own.number = u.${column} AND own.bridge_id = t.bridge_id AND own.type = $3
+              WHERE t.bridge_id = $1 AND u.disabled_at IS NULL AND u.provider = 'builtin'
+                AND coalesce(own.number, b.${column}) = $2`,
+    params: [source.bridgeId, source.number, source.type],
+  };
 }
 
 /** Creates the job, its items and the outbox row that starts it; returns the job id and its size. */
@@ -53,8 +77,9 @@ export async function createJob(sql: Sql, j: NewJob): Promise<{ id: string; tota
     total = r.rowCount ?? 0;
   } else {
     // the select's own parameters come first; the job id is the last one
-    const n = j.units.params.length + 1;
-    const r = await sql.query(`INSERT INTO job_items (job_id, unit_id) SELECT $${n}::uuid, unit FROM (${j.units.select}) AS units(unit) ON CONFLICT DO NOTHING`, [...j.units.params, id]);
+    const units = unitQuery(j.units);
+    const n = units.params.length + 1;
+    const r = await sql.query(`INSERT INTO job_items (job_id, unit_id) SELECT $${n}::uuid, unit FROM (${units.select}) AS units(unit) ON CONFLICT DO NOTHING`, [...units.params, id]);
     total = r.rowCount ?? 0;
   }
   await sql.query('UPDATE jobs SET total = $2 WHERE id = $1', [id, total]);

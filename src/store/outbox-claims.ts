@@ -135,3 +135,12 @@ export async function pruneSettled(sql: Sql, o: { sentDays: number; problemDays:
   );
   return rowCount ?? 0;
 }
+
+/** Pending messages by kind, with the age of the oldest (the outbox metrics). */
+export async function outboxDepthByKind(sql: Sql): Promise<{ kind: string; depth: number; age: number | null }[]> {
+  const { rows } = await sql.query<{ kind: string; depth: number; age: number | null }>(
+    `SELECT kind, count(*)::int AS depth, extract(epoch FROM now() - min(created_at))::float8 AS age
+       FROM outbox WHERE status = 'pending' GROUP BY kind`,
+  );
+  return rows;
+}

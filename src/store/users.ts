@@ -139,6 +139,28 @@ export async function userVersion(sql: Sql, userId: string): Promise<{ version: 
   return rows[0]!;
 }
 
+/** A user's name and address (a meeting's organizer), disabled or not. */
+export async function findContact(sql: Sql, userId: string): Promise<{ name: string; email: string } | null> {
+  const { rows } = await sql.query<{ name: string; email: string }>('SELECT display_name AS name, email FROM users WHERE id = $1', [userId]);
+  return rows[0] ?? null;
+}
+
+/** Sets an enabled user's own default number of `type`; their tenant, or null when not enabled. */
+export async function setDefaultNumber(sql: Sql, userId: string, type: 'toll' | 'toll_free', number: string): Promise<string | null> {
+  const column = type === 'toll' ? 'default_toll_number' : 'default_toll_free_number';
+  const { rows } = await sql.query<{ tenant_id: string }>(
+    `UPDATE users SET ${column} = $2 WHERE id = $1 AND disabled_at IS NULL RETURNING tenant_id`,
+    [userId, number],
+  );
+  return rows[0]?.tenant_id ?? null;
+}
+
+/** The enabled user with this email in any tenant (the development demo's organizer). */
+export async function findEnabledUserByEmail(sql: Sql, email: string): Promise<UserRow | null> {
+  const { rows } = await sql.query<UserRow>(`${VIEW} WHERE lower(u.email) = lower($1) AND u.disabled_at IS NULL ORDER BY u.created_at LIMIT 1`, [email]);
+  return rows[0] ?? null;
+}
+
 export async function markUserDisabled(sql: Sql, userId: string): Promise<void> {
   await sql.query('UPDATE users SET disabled_at = now() WHERE id = $1', [userId]);
 }

@@ -35,7 +35,7 @@ function expected(route: Route) {
   const forTenantKey = route.scope === 'platform' ? 403 : route.ok;
   return {
     readOnly: write || route.scope === 'platform' ? 403 : route.ok,
-    other: route.scope === 'platform' ? 403 : route.scope === 'any' ? route.ok : 404,
+    other: route.otherTenant ?? (route.scope === 'platform' ? 403 : route.scope === 'any' ? route.ok : 404),
     own: forTenantKey,
     platform: route.ok,
   };

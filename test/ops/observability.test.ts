@@ -1,5 +1,6 @@
 // Request logs (ids, CallSids, never Digits or query strings) and the Prometheus metrics.
 import { randomBytes } from 'node:crypto';
+import { outboxDepthByKind } from '../../src/store/outbox-claims.js';
 import { Writable } from 'node:stream';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -138,7 +139,7 @@ describe('/metrics', () => {
   it('says so when the outbox cannot be read, without failing the scrape', async () => {
     const metrics = new Metrics({ defaultMetrics: false });
     const dead = new Database({ url: 'postgres://postgres@127.0.0.1:1/none', connectTimeoutMs: 200 }, silentLogger);
-    metrics.watchOutbox(dead);
+    metrics.watchOutbox(() => outboxDepthByKind(dead));
     const text = await metrics.registry.metrics();
     expect(value(text, 'attendant_outbox_metrics_up')).toBe(0);
     await dead.close();

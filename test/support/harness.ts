@@ -5,7 +5,6 @@ import supertest from 'supertest';
 import { inject } from 'vitest';
 import type { Express, Router } from 'express';
 import { createApp } from '../../src/app.js';
-import type { AdminRoutes } from '../../src/admin/router.js';
 import { RedisStore } from '../../src/cache/redis-store.js';
 import type { CacheStore } from '../../src/cache/store.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -22,7 +21,6 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   cache?: CacheStore;
   databaseUrl?: string;
-  adminRoutes?: AdminRoutes[];
   routers?: (s: Services) => Router[];
   /** Defaults to a silent logger. */
   log?: Logger;
@@ -61,7 +59,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const log = options.log ?? (process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : silentLogger);
   const services = buildServices(config, log, options.databaseUrl ?? config.databaseUrl!, cache, new Metrics({ defaultMetrics: false }));
   const voice = new VoiceWebhooks(services);
-  const app = createApp(services, { voice, adminRoutes: options.adminRoutes, routers: options.routers?.(services) });
+  const app = createApp(services, { voice, routers: options.routers?.(services) });
   return {
     services,
     config,

@@ -1,62 +1,12 @@
-// Builds the OpenAPI 3.1 document of the admin API from the zod schemas that validate it.
-//
-// A route group documents itself by declaring its operations next to its router and schemas:
-//
-//   export const meetingRoutes = documented(meetingOperations, (s) => { const r = Router(); ...; return r; });
-//
-// where each operation names its method and path (as in Express), its zod body or query, and
-// its responses. createApp() collects the operations of the core groups and of every extra
-// group, and the document also lists any mounted route nobody documented (marked
-// `x-undocumented`, and logged at start), so a forgotten route is visible, not silently missing.
+// Builds the OpenAPI 3.1 document of the admin API from the endpoint declarations (endpoints/):
+// the same zod schemas validate the requests and describe them, and the same list is mounted by
+// the router, so the document cannot miss or misdescribe an endpoint.
 import type { Router } from 'express';
 import { z } from 'zod';
 import { ERROR_CATALOGUE, type ErrorCode } from '../../errors.js';
-import type { Services } from '../../services.js';
+import type { Endpoint, Method, Samples } from '../endpoint.js';
+import { PATH_PARAMS, paramNames } from '../path-params.js';
 import { SHAPES, type ShapeName } from './shapes.js';
-
-export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-
-export interface ResponseDoc {
-  description: string;
-  /** A named component (shapes.ts) or an inline schema; none for 204. */
-  schema?: ShapeName | z.ZodType;
-  contentType?: string;
-}
-
-export interface Operation {
-  method: Method;
-  /** Express path under /api/v1, e.g. '/tenants/:tenantId/users/:userId'. */
-  path: string;
-  tag: string;
-  summary: string;
-  description?: string;
-  /** platform: only platform keys; tenant: platform keys and the tenant's own keys. */
-  access: 'platform' | 'tenant' | 'any';
-  query?: z.ZodObject;
-  body?: z.ZodType;
-  responses: Record<number, ResponseDoc>;
-  /** Refusals beyond those every operation can give (401, 403, 404, 422, 429, 503 as they apply). */
-  errors?: ErrorCode[];
-}
-
-/** A route group: builds its router; may carry the operations it serves. */
-export type AdminRoutes = ((s: Services) => Router) & { operations?: readonly Operation[] };
-
-export function documented(operations: readonly Operation[], routes: (s: Services) => Router): AdminRoutes {
-  return Object.assign(routes, { operations });
-}
-
-const uuidParam = z.string().meta({ format: 'uuid' });
-/** Path parameters by name; a group with a new name adds it here. */
-export const PATH_PARAMS: Record<string, { schema: z.ZodType; description: string }> = {
-  bridgeId: { schema: uuidParam, description: 'bridge id' },
-  tenantId: { schema: uuidParam, description: 'tenant id' },
-  userId: { schema: uuidParam, description: 'user id' },
-  keyId: { schema: uuidParam, description: 'API key id' },
-  jobId: { schema: uuidParam, description: 'job id' },
-  meetingId: { schema: uuidParam, description: 'meeting id' },
-  number: { schema: z.string().regex(/^\+[1-9][0-9]{6,14}$/), description: 'E.164 number, URL-encoded (%2B for +)' },
-};
 
 export const API_BASE = '/api/v1';
 
@@ -94,10 +44,9 @@ function tidy(node: unknown): unknown {
   return out;
 }
 
-const openApiPath = (path: string) => API_BASE + path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-const paramNames = (path: string) => [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
+export const openApiPath = (path: string) => API_BASE + path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
-function errorsOf(op: Operation): ErrorCode[] {
+function errorsOf(op: Endpoint): ErrorCode[] {
   const codes = new Set<ErrorCode>(['unauthorized', 'rate_limited', 'unavailable']);
   if (op.access === 'platform' || op.method !== 'get') codes.add('forbidden');
   if (paramNames(op.path).length) codes.add('not_found');
@@ -105,12 +54,14 @@ function errorsOf(op: Operation): ErrorCode[] {
   if (op.body) {
     codes.add('bad_request');
     codes.add('payload_too_large');
+    codes.add('unsupported_media_type');
   }
+  codes.add('method_not_allowed');
   for (const c of op.errors ?? []) codes.add(c);
   return [...codes].sort((a, b) => ERROR_CATALOGUE[a].status - ERROR_CATALOGUE[b].status);
 }
 
-function operationObject(op: Operation, w: SchemaWriter): Record<string, unknown> {
+function operationObject(op: Endpoint, w: SchemaWriter): Record<string, unknown> {
   const ref = (s: ShapeName | z.ZodType) => (typeof s === 'string' ? { $ref: `#/components/schemas/${s}` } : w.write(s, 'output'));
   const parameters: unknown[] = paramNames(op.path).map((name) => ({
     name, in: 'path', required: true, description: PATH_PARAMS[name]?.description, schema: w.write(PATH_PARAMS[name]?.schema ?? z.string(), 'input'),
@@ -140,9 +91,26 @@ function operationObject(op: Operation, w: SchemaWriter): Record<string, unknown
     description: [op.description, `**Access:** ${access}${op.method === 'get' ? '' : ' Read-only keys are refused (403).'}`].filter(Boolean).join('\n\n'),
     operationId: `${op.method}${op.path.replace(/:([A-Za-z0-9_]+)/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     ...(parameters.length ? { parameters } : {}),
-    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: w.write(op.body, 'input') } } } } : {}),
+    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: w.write(op.body, 'input'), ...exampleOf(op) } } } } : {}),
     responses,
   };
+}
+
+/** Made-up values for the documentation's examples. */
+export const DOC_SAMPLES: Samples = {
+  tenantId: '7f0c1b2a-3d4e-4f50-8a61-72b83c94d0e5',
+  bridgeId: '0b5e9d2c-1a3f-4e6d-9c8b-7a6f5e4d3c2b',
+  userId: '3c9a8b7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d',
+  number: '+14155550123',
+  spareNumber: '+14155550124',
+  email: () => 'ada@example.com',
+  conferenceId: () => '4815162',
+  inHours: (h) => new Date(Date.UTC(2030, 0, 15, 9 + h)).toISOString(),
+};
+
+function exampleOf(op: Endpoint): Record<string, unknown> {
+  const body = op.example?.(DOC_SAMPLES).body;
+  return body === undefined ? {} : { example: body };
 }
 
 export interface MountedRoute {
@@ -150,7 +118,7 @@ export interface MountedRoute {
   path: string;
 }
 
-/** The routes an Express router serves (route groups are mounted at its root). */
+/** The routes an Express router serves (405 catch-alls aside): a test compares them with the declarations. */
 export function mountedRoutes(router: Router): MountedRoute[] {
   const out: MountedRoute[] = [];
   type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
@@ -165,47 +133,27 @@ export function mountedRoutes(router: Router): MountedRoute[] {
   return out;
 }
 
-export interface BuiltDocument {
-  document: Record<string, unknown>;
-  /** Mounted routes with no operation: listed in the document without schemas. */
-  undocumented: MountedRoute[];
-}
-
-export function buildOpenApi(operations: readonly Operation[], mounted: readonly MountedRoute[], info: { version: string }): BuiltDocument {
+export function buildOpenApi(endpoints: readonly Endpoint[], info: { version: string }): Record<string, unknown> {
   const w = new SchemaWriter();
-  // parameter names do not matter for matching ('/jobs/:id' is '/jobs/:jobId')
-  const key = (m: string, p: string) => `${m} ${p.replace(/:[A-Za-z0-9_]+/g, ':')}`;
-  const mountedKeys = new Set(mounted.map((r) => key(r.method, r.path)));
   const paths: Record<string, Record<string, unknown>> = {};
-  // Documented operations of routes that are not mounted in this build are left out; a later
-  // operation for the same route replaces an earlier one.
-  const chosen = new Map<string, Operation>();
-  for (const op of operations) if (mountedKeys.has(key(op.method, op.path))) chosen.set(key(op.method, op.path), op);
-  for (const op of chosen.values()) (paths[openApiPath(op.path)] ??= {})[op.method] = operationObject(op, w);
-  const undocumented = mounted.filter((r) => !chosen.has(key(r.method, r.path)));
-  for (const r of undocumented) {
-    (paths[openApiPath(r.path)] ??= {})[r.method] = { summary: 'Not documented yet', 'x-undocumented': true, responses: { default: { description: 'see the contract' } } };
-  }
+  for (const op of endpoints) (paths[openApiPath(op.path)] ??= {})[op.method] = operationObject(op, w);
   for (const [name, schema] of Object.entries(SHAPES)) w.components[name] = w.write(schema, 'output');
   const sorted = Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b)));
   return {
-    undocumented,
-    document: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Conference attendant admin API',
-        version: info.version,
-        description: 'Provision bridges, dial-in numbers and tenants; enable users for audio conferencing; reset conference IDs and leader PINs. '
-          + 'Every refusal is `application/problem+json` with a `code`. Admin requests are rate limited per key (429 with `Retry-After`).',
-      },
-      servers: [{ url: '/' }],
-      security: [{ apiKey: [] }],
-      tags: [...new Set([...chosen.values()].map((o) => o.tag))].map((name) => ({ name })),
-      paths: sorted,
-      components: {
-        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`' } },
-        schemas: w.components,
-      },
+    openapi: '3.1.0',
+    info: {
+      title: 'Conference attendant admin API',
+      version: info.version,
+      description: 'Provision bridges, dial-in numbers and tenants; enable users for audio conferencing; reset conference IDs and leader PINs. '
+        + 'Every refusal is `application/problem+json` with a `code`. Admin requests are rate limited per key (429 with `Retry-After`).',
+    },
+    servers: [{ url: '/' }],
+    security: [{ apiKey: [] }],
+    tags: [...new Set(endpoints.map((o) => o.tag))].map((name) => ({ name })),
+    paths: sorted,
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`' } },
+      schemas: w.components,
     },
   };
 }

@@ -1,14 +1,11 @@
-// The admin API's OpenAPI document: the core operations (meetings, jobs and the outbox's
-// operator routes included), and whatever each extra route group brings (documented()), for
-// the routes that are actually mounted.
+// The admin API's OpenAPI document, built from the endpoint declarations on first use (tests
+// build many apps and rarely read it).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Router } from 'express';
 import { projectRoot } from '../../http/static-files.js';
-import type { Logger } from '../../logging.js';
-import { coreOperations } from './core.js';
-import { buildOpenApi, mountedRoutes, type AdminRoutes } from './document.js';
-import { jobOperations, meetingOperations, outboxOperations } from './meetings-jobs.js';
+import type { Endpoint } from '../endpoint.js';
+import { ENDPOINTS } from '../endpoints/index.js';
+import { buildOpenApi } from './document.js';
 
 function packageVersion(): string {
   try {
@@ -18,16 +15,7 @@ function packageVersion(): string {
   }
 }
 
-/** Built on first use: tests build many apps and rarely read the document. */
-export function adminApiDocument(api: Router, extra: readonly AdminRoutes[], log: Logger): () => Record<string, unknown> {
+export function adminApiDocument(endpoints: readonly Endpoint[] = ENDPOINTS): () => Record<string, unknown> {
   let built: Record<string, unknown> | undefined;
-  return () => {
-    if (built) return built;
-    const operations = [...coreOperations, ...meetingOperations, ...jobOperations, ...outboxOperations, ...extra.flatMap((g) => g.operations ?? [])];
-    const result = buildOpenApi(operations, mountedRoutes(api), { version: packageVersion() });
-    if (result.undocumented.length) {
-      log.warn({ routes: result.undocumented.map((r) => `${r.method.toUpperCase()} /api/v1${r.path}`) }, 'admin routes without OpenAPI operations (see src/admin/openapi/document.ts)');
-    }
-    return (built = result.document);
-  };
+  return () => (built ??= buildOpenApi(endpoints, { version: packageVersion() }));
 }

@@ -1,0 +1,19 @@
+// /api/v1/tenants/{t}/audit-events: newest first, cursor paging.
+import { listAudit } from '../../store/audit.js';
+import { endpoint, reply } from '../endpoint.js';
+import { AuditEvent, page } from '../openapi/shapes.js';
+import { decodeCursor, encodeCursor, presentAudit } from '../present.js';
+import { listAuditQuery } from '../schemas.js';
+
+export const auditEndpoints = [
+  endpoint({
+    method: 'get', path: '/tenants/:tenantId/audit-events', access: 'tenant', tag: 'Audit', summary: 'The tenant\'s audit trail, newest first',
+    query: listAuditQuery, responses: { 200: { description: 'A page of events', schema: page(AuditEvent) } },
+    example: () => ({ query: 'limit=20' }),
+    handle: async ({ s, params, query: q }) => {
+      const rows = await listAudit(s.db, params.tenantId!, { beforeSeq: decodeCursor(q.cursor, /^\d{1,19}$/), limit: q.limit + 1 });
+      const items = rows.slice(0, q.limit);
+      return reply(200, { items: items.map(presentAudit), nextCursor: rows.length > q.limit ? encodeCursor(items[items.length - 1]!.seq) : null });
+    },
+  }),
+];

@@ -1,0 +1,34 @@
+// /api/v1/bridges (platform keys): a bridge is a set of dial-in numbers.
+import { createBridge } from '../../commands/create-bridge.js';
+import { updateBridgeSettings } from '../../commands/update-bridge.js';
+import { notFound } from '../../errors.js';
+import { findBridge } from '../../store/bridges.js';
+import { endpoint, reply } from '../endpoint.js';
+import { presentBridge } from '../present.js';
+import { createBridgeBody, patchBridgeBody } from '../schemas.js';
+
+export const bridgeEndpoints = [
+  endpoint({
+    method: 'post', path: '/bridges', access: 'platform', tag: 'Bridges', summary: 'Create a bridge',
+    description: 'A bridge is a set of dial-in numbers; a conference ID is unique among the active IDs of one bridge.',
+    body: createBridgeBody, responses: { 201: { description: 'Created', schema: 'Bridge' } },
+    example: () => ({ body: { name: 'Europe' } }),
+    handle: async ({ s, principal, body }) => reply(201, presentBridge(await createBridge(s, principal, body))),
+  }),
+  endpoint({
+    method: 'get', path: '/bridges/:bridgeId', access: 'platform', tag: 'Bridges', summary: 'Read a bridge',
+    responses: { 200: { description: 'The bridge', schema: 'Bridge' } },
+    handle: async ({ s, params }) => {
+      const bridge = await findBridge(s.db, params.bridgeId!);
+      if (!bridge) throw notFound('bridge');
+      return reply(200, presentBridge(bridge));
+    },
+  }),
+  endpoint({
+    method: 'patch', path: '/bridges/:bridgeId', access: 'platform', tag: 'Bridges', summary: 'Rename a bridge or set its default numbers',
+    description: 'Default numbers must already be on the bridge, of the matching type; `null` clears a default.',
+    body: patchBridgeBody, responses: { 200: { description: 'The bridge', schema: 'Bridge' } },
+    example: (x) => ({ body: { defaultTollNumber: x.number } }),
+    handle: async ({ s, principal, params, body }) => reply(200, presentBridge(await updateBridgeSettings(s, principal, params.bridgeId!, body))),
+  }),
+];

@@ -1,0 +1,17 @@
+// Every admin endpoint, in one list: the router, the OpenAPI document and the tests are built from it.
+import type { Endpoint } from '../endpoint.js';
+import { apiKeyEndpoints } from './api-keys.js';
+import { auditEndpoints } from './audit.js';
+import { bridgeEndpoints } from './bridges.js';
+import { dialInNumberEndpoints } from './dial-in-numbers.js';
+import { jobEndpoints } from './jobs.js';
+import { meetingEndpoints } from './meetings.js';
+import { outboxEndpoints } from './outbox.js';
+import { tenantEndpoints } from './tenants.js';
+import { userActionEndpoints } from './user-actions.js';
+import { userEndpoints } from './users.js';
+
+export const ENDPOINTS: readonly Endpoint[] = [
+  ...bridgeEndpoints, ...dialInNumberEndpoints, ...tenantEndpoints, ...apiKeyEndpoints, ...userEndpoints, ...userActionEndpoints,
+  ...auditEndpoints, ...meetingEndpoints, ...jobEndpoints, ...outboxEndpoints,
+];

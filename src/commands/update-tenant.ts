@@ -1,0 +1,28 @@
+// Changes a tenant's settings; those callers depend on reach the directory with the change.
+import { AppError, notFound } from '../errors.js';
+import type { Services } from '../services.js';
+import { recordAudit, type Actor } from '../store/audit.js';
+import { countEnabledUsers, findTenant, updateTenant, type TenantRow, type TenantSettings } from '../store/tenants.js';
+import { tenantSettingsChange } from '../directory/changes.js';
+
+export async function updateTenantSettings(s: Services, actor: Actor, tenantId: string, patch: Partial<TenantSettings>): Promise<TenantRow> {
+  return s.db.transaction(async (tx) => {
+    const current = await findTenant(tx, tenantId, { lock: true });
+    if (!current) throw notFound('tenant');
+    if (patch.conferenceIdMode !== undefined && patch.conferenceIdMode !== current.conference_id_mode && (await countEnabledUsers(tx, tenantId)) > 0) {
+      throw new AppError('not_supported', 'conferenceIdMode can only change while the tenant has no enabled users');
+    }
+    const next: TenantSettings = {
+      name: patch.name ?? current.name,
+      conferenceIdMode: patch.conferenceIdMode ?? current.conference_id_mode,
+      sendEmailByDefault: patch.sendEmailByDefault ?? current.send_email_by_default,
+      pinLength: patch.pinLength ?? current.pin_length,
+      allowCallersToStartMeeting: patch.allowCallersToStartMeeting ?? current.allow_callers_to_start_meeting,
+      entryExitAnnouncements: patch.entryExitAnnouncements ?? current.entry_exit_announcements,
+    };
+    const updated = await updateTenant(tx, tenantId, next);
+    s.directory.stage(tx, [tenantSettingsChange(s.keys, updated)]);
+    await recordAudit(tx, { tenantId, actor, action: 'tenant.updated', target: { type: 'tenant', id: tenantId }, details: { ...patch } });
+    return updated;
+  });
+}
