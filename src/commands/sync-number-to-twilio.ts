@@ -15,7 +15,7 @@ import type { Services } from '../services.js';
 import { recordAudit, type Actor } from '../store/audit.js';
 import { findNumber } from '../store/numbers.js';
 import { twilioFor, TwilioRateLimited, type TwilioAccess } from '../twilio/client.js';
-import { VOICE_PATHS } from '../voice/urls.js';
+import { VOICE_PATHS } from '../domain/voice-paths.js';
 
 /** Where Twilio sends a number's calls. The /voice routes themselves belong to the IVR. */
 export function voiceConfigFor(publicBaseUrl: string) {

@@ -1,10 +1,10 @@
 // The admin console at /admin: a static page and its compiled script (web/console, built by
 // `npm run build` into dist/web), served with a Content-Security-Policy that allows nothing but
 // this origin's own script, stylesheet and API calls. The key is checked by the API, not here.
-import { Router, type RequestHandler } from 'express';
-import helmet from 'helmet';
+import { Router } from 'express';
 import { AppError } from '../errors.js';
 import { cachedFile } from '../http/static-files.js';
+import { strictHeaders } from '../http/strict-headers.js';
 
 const ASSETS: Record<string, { file: string; type: string }> = {
   '/admin': { file: 'web/console/index.html', type: 'text/html; charset=utf-8' },
@@ -23,14 +23,6 @@ export const CONSOLE_CSP = {
   'frame-ancestors': ["'none'"],
   'base-uri': ["'none'"],
 };
-
-export const strictHeaders = (directives: Record<string, string[]>): RequestHandler =>
-  helmet({
-    contentSecurityPolicy: { useDefaults: false, directives },
-    crossOriginEmbedderPolicy: true,
-    referrerPolicy: { policy: 'no-referrer' },
-    hsts: false, // the deployment's TLS terminator decides
-  });
 
 export function consoleRoutes(): Router {
   const r = Router();

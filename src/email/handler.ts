@@ -5,7 +5,7 @@ import { EMAIL_KIND, type EmailPayload } from './messages.js';
 import type { Services } from '../services.js';
 import type { ClaimedMessage } from '../store/outbox-claims.js';
 import type { Mailer } from './mailer.js';
-import { PermanentFailure, type HandlerContext, type MessageHandler, type Outcome } from '../outbox/worker.js';
+import { PermanentFailure, type HandlerContext, type MessageHandler, type MessageKind, type Outcome } from '../outbox/worker.js';
 import { renderUserEmail, TEMPLATES_WITH_PIN } from './templates.js';
 
 /** <outbox-42@example.com>: the same for every attempt of one row. */
@@ -36,4 +36,9 @@ export function userEmailHandler(s: Services, mailer: Mailer | null): MessageHan
       return { status: 'sent' };
     },
   };
+}
+
+/** The 'email' kind, as registered with the outbox worker. */
+export function emailMessages(s: Services, mailer: Mailer | null): MessageKind {
+  return { kind: EMAIL_KIND, handler: userEmailHandler(s, mailer), lane: { concurrency: 2, leaseMs: 5 * 60_000 } };
 }

@@ -1,7 +1,7 @@
 // GET /openapi.json (the admin API's OpenAPI 3.1 document, no key needed) and GET /docs (the
 // same, readable). The document is built on first use, from the operations of the mounted route groups.
 import { Router } from 'express';
-import { strictHeaders } from '../console/router.js';
+import { strictHeaders } from './strict-headers.js';
 import type { Logger } from '../logging.js';
 import { DOCS_STYLE_HASH, renderDocsPage } from './docs-page.js';
 

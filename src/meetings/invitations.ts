@@ -10,7 +10,7 @@ import type { ClaimedMessage } from '../store/outbox-claims.js';
 import type { Mailer } from '../email/mailer.js';
 import { messageIdFor } from '../email/handler.js';
 import { html, layout } from '../email/html.js';
-import type { HandlerContext, MessageHandler, Outcome } from '../outbox/worker.js';
+import type { HandlerContext, MessageHandler, MessageKind, Outcome } from '../outbox/worker.js';
 import { buildInvitationIcs, dialInDescription, icsDateTime } from './ics.js';
 import { invitationOf, meetingNumbers } from './view.js';
 
@@ -58,4 +58,9 @@ export function invitationHandler(s: Services, mailer: Mailer | null): MessageHa
       return { status: 'sent' };
     },
   };
+}
+
+/** The invitation kind, as registered with the outbox worker. */
+export function invitationMessages(s: Services, mailer: Mailer | null): MessageKind {
+  return { kind: INVITATION_KIND, handler: invitationHandler(s, mailer), lane: { concurrency: 2, leaseMs: 5 * 60_000 } };
 }

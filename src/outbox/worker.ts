@@ -41,19 +41,27 @@ export interface Lane {
   leaseMs: number;
 }
 
+/** What a domain registers with the worker: a kind of message, who handles it, and its lane. */
+export interface MessageKind {
+  kind: string;
+  handler: MessageHandler;
+  lane: Omit<Lane, 'kind'>;
+}
+
+/** Work a domain wants done now and then (the expired-ID sweeper), every `everyMs`. */
+export interface PeriodicTask {
+  name: string;
+  everyMs: number;
+  run: () => Promise<unknown>;
+}
+
 export interface WorkerOptions {
+  /** Run only these lanes, with these settings (tests); by default each kind's own lane. */
   lanes?: Lane[];
   backoff?: BackoffPolicy;
   idlePollMs?: number;
-  /** Periodic tasks (the expired-ID sweeper), each run every `everyMs`. */
-  periodic?: { name: string; everyMs: number; run: () => Promise<void> }[];
+  periodic?: PeriodicTask[];
 }
-
-export const DEFAULT_LANES: Lane[] = [
-  { kind: 'email', concurrency: 2, leaseMs: 5 * 60_000 },
-  { kind: 'meeting_invitation', concurrency: 2, leaseMs: 5 * 60_000 },
-  { kind: 'job', concurrency: 2, leaseMs: 2 * 60_000 },
-];
 
 export class OutboxWorker {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -67,9 +75,9 @@ export class OutboxWorker {
   #wakers = new Set<() => void>();
   readonly #log: Logger;
 
-  constructor(private readonly s: Services, handlers: Record<string, MessageHandler>, options: WorkerOptions = {}) {
-    this.#handlers = new Map(Object.entries(handlers));
-    this.#lanes = options.lanes ?? DEFAULT_LANES;
+  constructor(private readonly s: Services, kinds: readonly MessageKind[], options: WorkerOptions = {}) {
+    this.#handlers = new Map(kinds.map((k) => [k.kind, k.handler]));
+    this.#lanes = options.lanes ?? kinds.map((k) => ({ kind: k.kind, ...k.lane }));
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.#idlePollMs = options.idlePollMs ?? 500;
     this.#periodic = options.periodic ?? [];
@@ -118,7 +126,7 @@ export class OutboxWorker {
     }
   }
 
-  async #periodicLoop(task: NonNullable<WorkerOptions['periodic']>[number]): Promise<void> {
+  async #periodicLoop(task: PeriodicTask): Promise<void> {
     while (!this.#stopping) {
       try {
         await task.run();

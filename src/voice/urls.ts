@@ -3,20 +3,12 @@
 // under https://host/attendant and forwards /attendant/voice/x to /voice/x, PUBLIC_BASE_URL is
 // https://host/attendant and every URL here starts with it. Never the Host or X-Forwarded headers.
 import { uuidToRef } from '../lib/refs.js';
+import { VOICE_PATHS } from '../domain/voice-paths.js';
 import { encodeState, type CallState } from './state.js';
 
-export type Step = 'entry' | 'leader' | 'pin';
+export { VOICE_PATHS };
 
-export const VOICE_PATHS = {
-  incoming: '/voice/incoming',
-  entry: '/voice/entry',
-  leader: '/voice/leader',
-  pin: '/voice/pin',
-  conferenceEvents: '/voice/conference-events',
-  status: '/voice/status',
-  /** The number's Voice Fallback URL: Twilio posts it when the Voice URL failed or timed out. */
-  fallback: '/voice/fallback',
-} as const;
+export type Step = 'entry' | 'leader' | 'pin';
 
 export class VoiceUrls {
   /** `publicBaseUrl` without a trailing slash (config.ts strips it). */

@@ -1,0 +1,21 @@
+// What background work registers with the outbox worker: jobs (one message runs a whole job,
+// unit by unit) and the expired-ID sweeper.
+import { sweepExpiredIds } from '../commands/retire-expired-ids.js';
+import type { Services } from '../services.js';
+import { JOB_KIND } from '../store/jobs.js';
+import type { MessageKind, PeriodicTask } from '../outbox/worker.js';
+import { bulkResetUnits } from './bulk-reset.js';
+import { defaultNumberMoveUnits } from './default-number-move.js';
+import { meetingMigrationUnits } from './meeting-migration.js';
+import { jobHandler, type JobRunnerOptions } from './runner.js';
+
+export function jobMessages(s: Services, options: JobRunnerOptions = {}): MessageKind {
+  const handler = jobHandler(s, {
+    meeting_migration: meetingMigrationUnits,
+    conference_id_reset: bulkResetUnits,
+    default_number_move: defaultNumberMoveUnits,
+  } as never, options);
+  return { kind: JOB_KIND, handler, lane: { concurrency: 2, leaseMs: 2 * 60_000 } };
+}
+
+export const expiredIdSweep = (s: Services, everyMs = 60_000): PeriodicTask => ({ name: 'expired-id-sweeper', everyMs, run: () => sweepExpiredIds(s) });
