@@ -58,25 +58,36 @@ describe('the directory after a reset', () => {
   it('a reset racing cache fills never leaves the old ID admitted (300 rounds)', async () => {
     const { bridge, tenant, users: [u] } = await provision(h);
     let current = u!.conferenceId!;
+    let raced = 0;
     for (let round = 0; round < 300; round++) {
       // Empty the cached value so that concurrent readers miss, read PostgreSQL and fill.
       const { key, field } = h.services.keys.directoryBucket(bridge.id, Number(current));
       await h.services.cache.casFields([]); // no-op keeps the connection warm
       await (h.services.cache as unknown as { client: { hdel(k: string, f: string): Promise<number> } }).client.hdel(key, field);
       let done = false;
+      // lookups that were in flight while the reset ran: the race this test is about
+      let resetStarted = Infinity, resetEnded = Infinity, overlapping = 0;
       const readers = Promise.all(Array.from({ length: 3 }, async () => {
         const seen: string[] = [];
-        while (!done) seen.push((await lookup(bridge.id, current)).status);
+        while (!done) {
+          const began = performance.now();
+          seen.push((await lookup(bridge.id, current)).status);
+          if (began < resetEnded && performance.now() > resetStarted) overlapping++;
+        }
         return seen;
       }));
+      resetStarted = performance.now();
       const r = await reset(tenant, u!);
+      resetEnded = performance.now();
       const afterReturn = await lookup(bridge.id, current);
       done = true;
       await readers;
       expect(afterReturn.status, `round ${round}`).toBe('retired');
       const cached = await cachedValue(bridge.id, current);
       expect(cached === null || kindOf(cached) !== 'A', `round ${round}: cache holds ${cached}`).toBe(true);
+      if (overlapping > 0) raced++;
       current = r.conferenceId;
     }
+    expect(raced, 'rounds in which readers looked the ID up while the reset ran').toBeGreaterThanOrEqual(270);
   }, 120_000);
 });

@@ -11,11 +11,13 @@ export async function privateDatabase(tag: string): Promise<{ url: string; drop(
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The first value `probe` gives that is `ok`; throws (with the last value) when none is within `ms`. */
 export async function eventually<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000, every = 100): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await probe();
-    if (ok(v) || Date.now() > end) return v;
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`not met within ${ms} ms; the last value was ${JSON.stringify(v)?.slice(0, 500)}`);
     await sleep(every);
   }
 }

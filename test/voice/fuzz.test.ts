@@ -55,7 +55,8 @@ describe('voice webhooks under odd input', () => {
       const leader = h.call(number);
       await leader.dial();
       await leader.press(`${conferenceId}#`);
-      if (leader.state === 'gathering') {
+      expect(leader.state, 'a valid ID leads to the organizer step').toBe('gathering');
+      {
         const leaderUrl = new URL(leader.gathering!.node.attrs.action!, entryUrl).toString();
         await expectSafe(leaderUrl, { CallSid: leader.callSid, From: leader.from, To: number, Digits: digits });
         await expectSafe(leaderUrl.replace('/voice/leader', '/voice/pin'), { CallSid: leader.callSid, From: leader.from, To: number, Digits: digits });

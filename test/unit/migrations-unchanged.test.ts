@@ -1,0 +1,25 @@
+// Migrations are never edited once they have landed: a database that applied a file refuses to
+// start with a different one (store/migrate.ts), so a change is always a new numbered file. This
+// table holds the checksum of every migration that has landed; add a line for a new file, and
+// never change a line.
+import { describe, expect, it } from 'vitest';
+import { readMigrations } from '../../src/store/migrate.js';
+
+const LANDED: Record<string, string> = {
+  '0001_initial.sql': 'b8bdc3b349b98b674df5cb4f7d74507c964b97f97de8bbb4002d886973689f17',
+  '0005_outbox_worker.sql': 'e5b466b8ee87f6004efeedea0894b94c8e38900ae5623f2aacdf7085fa5d53c5',
+};
+
+describe('migrations/', () => {
+  it('holds every landed migration unchanged (a change is a new numbered file)', async () => {
+    const files = new Map((await readMigrations()).map((f) => [f.name, f.checksum]));
+    for (const [name, checksum] of Object.entries(LANDED)) {
+      expect(files.get(name), `${name} was removed or edited after it landed; restore it and add a new migration instead`).toBe(checksum);
+    }
+  });
+
+  it('has a checksum here for every file, so the next edit is caught too', async () => {
+    const unrecorded = (await readMigrations()).filter((f) => !(f.name in LANDED)).map((f) => `'${f.name}': '${f.checksum}',`);
+    expect(unrecorded, 'add these lines to LANDED in this test').toEqual([]);
+  });
+});
