@@ -51,7 +51,7 @@ export function jobHandler(s: Services, kinds: Partial<Record<JobKind, UnitKind<
       }
       await recordItems(tx, job.id, results);
       return ids.length;
-    }, { prepared: true });
+    });
   }
 
   return {

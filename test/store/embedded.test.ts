@@ -9,6 +9,8 @@ import { MemoryStore } from '../../src/cache/memory-store.js';
 import { silentLogger } from '../../src/logging.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/store/embedded.js';
 import { migrate } from '../../src/store/migrate.js';
+import { buildOutboxWorker } from '../../src/worker.js';
+import { eventually } from '../support/private-db.js';
 import { createHarness, expectStatus, freshEmail, freshNumber, provision, testConfig, type Harness } from '../support/harness.js';
 
 // as main.ts configures it without DATABASE_URL: no named prepared statements (one shared backend)
@@ -101,6 +103,27 @@ describe('the embedded database', () => {
       await pool.end();
     }
   });
+
+  it('runs jobs to the end: a bulk reset and the meeting migration it causes', async () => {
+    const worker = buildOutboxWorker(h.services, { mailer: null, idlePollMs: 50, periodic: [] });
+    worker.worker.start();
+    try {
+      const p = await provision(h, { users: 3 });
+      const u = p.users[0]!;
+      await expectStatus(h.api.post(`/api/v1/tenants/${p.tenant.id}/users/${u.id}/meetings`, {
+        subject: 'Planning', startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+      }), 201);
+      const { jobId } = await expectStatus(h.api.post(`/api/v1/tenants/${p.tenant.id}/conference-id-resets`, { all: true, sendEmail: false }), 202);
+      const done = await eventually(() => expectStatus(h.api.get(`/api/v1/jobs/${jobId}`), 200), (j) => j.status !== 'queued' && j.status !== 'running', 30_000);
+      expect(done).toMatchObject({ status: 'succeeded', total: 3, succeeded: 3, failed: 0 });
+      const migrations = await eventually(
+        () => expectStatus(h.api.get(`/api/v1/tenants/${p.tenant.id}/jobs`), 200),
+        (l) => l.items.some((j: { kind: string; status: string }) => j.kind === 'meeting_migration' && j.status === 'succeeded'), 30_000);
+      expect(migrations.items.filter((j: { kind: string }) => j.kind === 'meeting_migration')).toEqual([expect.objectContaining({ status: 'succeeded', total: 1, succeeded: 1 })]);
+    } finally {
+      await worker.stop();
+    }
+  }, 90_000);
 
   it('keeps its data across a restart', async () => {
     const p = await provision(h, { users: 1 });
