@@ -191,7 +191,7 @@ export function check(entries: HistoryEntry[], o: CheckerOptions = DEFAULT_OPTIO
   const noAnswer = (op: AdminOp | WebhookOp) => op.outcome === 'timeout' || (op.outcome === 'error' && op.status === undefined);
   /** A request to an instance that had just crashed failing is the crash, reported once with it. */
   const byCrash = (op: AdminOp | WebhookOp) => {
-    const c = noAnswer(op) ? crashed.find((w) => w.instance === op.instance && op.invokeMs >= w.fromMs && op.invokeMs <= w.toMs) : undefined;
+    const c = noAnswer(op) ? crashed.find((w) => w.instance === op.instance && op.completeMs >= w.fromMs && op.invokeMs <= w.toMs) : undefined;
     if (c) c.failed.push(op.id);
     return c !== undefined;
   };
@@ -247,7 +247,7 @@ export function unfinishedJobs(entries: HistoryEntry[]): { id: string; kind: str
 
 interface CrashWindow { id: number; instance: string; exit: string; reason: string; fromMs: number; toMs: number; failed: number[] }
 
-/** Each crash, and the time its instance gave no answers: from just before it until the instance answered again. */
+/** Each crash, and the time its instance gave no answers: from just before it until the instance answered again (a request cut off in that time is the crash's). */
 function crashWindows(entries: HistoryEntry[]): CrashWindow[] {
   const answered = entries.filter((e): e is AdminOp | WebhookOp => (e.type === 'admin' || e.type === 'webhook') && e.status !== undefined);
   return entries.filter((e): e is CrashRecord => e.type === 'crash').map((c) => ({

@@ -58,8 +58,18 @@ export class Instance {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Starts the process and waits until it answers /healthz; retried while it exits early (e.g. its database link is cut). */
-  async start(ms = 60_000): Promise<void> {
+  #starting: Promise<void> | null = null;
+
+  /**
+   * Starts the process and waits until it answers /healthz; retried while it exits early (e.g.
+   * its database link is cut). A start already under way is joined, not doubled.
+   */
+  start(ms = 60_000): Promise<void> {
+    this.#starting ??= this.#start(ms).finally(() => (this.#starting = null));
+    return this.#starting;
+  }
+
+  async #start(ms: number): Promise<void> {
     if (this.#closed) return;
     this.#stopping = false;
     const end = Date.now() + ms;

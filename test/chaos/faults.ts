@@ -54,7 +54,8 @@ export class FaultInjector {
     try {
       done = await this.#inject(p);
     } catch (err) {
-      await this.healAll().catch(() => undefined);
+      // Only the servers: proxies and instances may be in another lane's fault right now.
+      await this.#healServers().catch(() => undefined);
       done = { detail: `failed: ${(err as Error).message}`, redis: 'all', pg: 'all' };
     }
     this.ctx.history.add({ type: 'fault', fault: p.kind, startMs, endMs: nowMs(), ...done });
@@ -224,9 +225,15 @@ export class FaultInjector {
     }
   }
 
-  /** Undoes anything a failed fault may have left: every proxy open, every server running. */
+  /** Undoes anything a failed fault may have left: every proxy open, every server and instance running. */
   async healAll(): Promise<void> {
     for (const p of [...this.d.pgProxies.values(), ...this.d.redisProxies.values()]) await p.restore();
+    await this.#healServers();
+    for (const i of this.d.instances) if (!i.live) await i.start();
+  }
+
+  /** Every Redis server running and answering. */
+  async #healServers(): Promise<void> {
     if (this.d.redis) {
       this.d.redis.resume();
       if (!(await cli(this.d.redis.port, 'PING').catch(() => ''))) {
@@ -238,6 +245,5 @@ export class FaultInjector {
     this.#paused.clear();
     for (const n of this.#down) await n.start();
     this.#down.clear();
-    for (const i of this.d.instances) if (!i.live) await i.start();
   }
 }

@@ -60,7 +60,7 @@ export function summarize(entries: HistoryEntry[], violations: Violation[], hist
   out.push(`  violations: ${violations.length}`);
   for (const [kind, list] of byKind) {
     out.push(`    ${kind} (${list.length}):`);
-    for (const v of list.slice(0, 8)) out.push(`      ${v.message}  [entries ${v.ops.join(', ')}]`);
+    for (const v of list.slice(0, 8)) out.push(`      ${v.message}  [entries ${v.ops.slice(0, 10).join(', ')}${v.ops.length > 10 ? ', ...' : ''}]`);
     if (list.length > 8) out.push(`      ... and ${list.length - 8} more`);
   }
   return out.join('\n');

@@ -1,8 +1,13 @@
 // npm run chaos -- [--seed N] [--duration S] [--cluster] [--runs K] [--filler M] [--history H] [--out DIR]
 // K runs (seeds N, N+1, ...), each printing its seed, counts, faults and violations; exits 1 if
 // any run found a violation (or failed), so it can gate a change. The service is built once.
+// npm run chaos -- --check FILE checks a recorded history again (e.g. after changing the checker).
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { check } from './checker.js';
 import { buildService, serviceRoot } from './cluster.js';
+import type { HistoryEntry } from './history.js';
+import { summarize } from './report.js';
 import { runChaos } from './scenario.js';
 
 const { values } = parseArgs({
@@ -14,8 +19,16 @@ const { values } = parseArgs({
     filler: { type: 'string', default: '200' },
     history: { type: 'string', default: '20000' },
     out: { type: 'string' },
+    check: { type: 'string' },
   },
 });
+
+if (values.check) {
+  const entries = readFileSync(values.check, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as HistoryEntry);
+  const violations = check(entries);
+  process.stdout.write(`${summarize(entries, violations, values.check)}\n`);
+  process.exit(violations.length ? 1 : 0);
+}
 
 const first = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 1e6);
 const runs = Number(values.runs);

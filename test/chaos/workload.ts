@@ -179,7 +179,7 @@ async function caller(w: Workers, prng: Prng): Promise<void> {
       retired: w.model.retired,
       expiring: w.model.expiringIds(now, 4000),
     };
-    let target = prng.weighted({ current: 30, inflight: 25, recent: 25, retired: 5, random: 10, expiring: 5 });
+    let target = prng.weighted({ current: 30, inflight: 25, recent: 25, retired: 10, random: 5, expiring: 5 });
     if (target !== 'random' && !pools[target]!.length) target = 'current';
     const id = target === 'random' || !pools[target]!.length ? freshLookingId(prng, w.model.seen) : prng.pick(pools[target]!);
     await placeCall(w.ctx, prng, { number: w.model.number, conferenceId: id, target, continueAtLeaderStep: prng.chance(0.4) });
