@@ -24,18 +24,23 @@ export const callerNumber = (prng: Prng) => `+1${prng.int(201, 989)}555${String(
 /** Places the call; returns the answer to the ID entry (or why it never got that far). */
 export async function placeCall(ctx: RunContext, prng: Prng, plan: CallPlan): Promise<Answer | 'no-prompt' | 'failed'> {
   const call: CallParams = { callSid: 'CA' + prng.hex(16), from: callerNumber(prng), to: plan.number, accountSid: 'AC' + '0'.repeat(32) };
-  const at = () => plan.pinned ?? ctx.deployment.pick(prng);
+  // Each webhook goes to an instance of its own choosing; `unrouted` when none was live.
+  const at = () => (plan.pinned ? { instance: plan.pinned, routed: true } : ctx.deployment.route(prng));
+  const send = (step: 'incoming' | 'entry' | 'leader', url: string, extra: Record<string, string>, note: { conferenceId?: string; target?: string }) => {
+    const { instance, routed } = at();
+    return webhook(ctx, instance, step, url, call, extra, routed ? note : { ...note, unrouted: true });
+  };
   const note = { conferenceId: plan.conferenceId, target: plan.target };
 
-  const incoming = await webhook(ctx, at(), 'incoming', `${PUBLIC_BASE_URL}/voice/incoming`, call, {}, { target: plan.target });
+  const incoming = await send('incoming', `${PUBLIC_BASE_URL}/voice/incoming`, {}, { target: plan.target });
   if (!incoming.read) return 'failed';
   if (incoming.read.answer !== 'prompt' || !incoming.read.gatherAction) return 'no-prompt';
 
-  const entry = await webhook(ctx, at(), 'entry', incoming.read.gatherAction, call, { Digits: plan.conferenceId, FinishedOnKey: '#' }, note);
+  const entry = await send('entry', incoming.read.gatherAction, { Digits: plan.conferenceId, FinishedOnKey: '#' }, note);
   if (!entry.read) return 'failed';
   const action = entry.read.gatherAction;
   if (entry.read.answer === 'admitted' && plan.continueAtLeaderStep && action && new URL(action).pathname.endsWith('/voice/leader')) {
-    await webhook(ctx, at(), 'leader', action, call, { Digits: '', FinishedOnKey: '#' }, note);
+    await send('leader', action, { Digits: '', FinishedOnKey: '#' }, note);
   }
   return entry.read.answer;
 }

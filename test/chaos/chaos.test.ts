@@ -17,7 +17,7 @@ const outDir = mkdtempSync(path.join(os.tmpdir(), 'chaos-test-'));
 let deployment: Deployment | undefined;
 let passed = false;
 
-beforeAll(() => buildService(1), 60_000);
+beforeAll(() => buildService(1, { ifStale: true }), 60_000);
 afterAll(async () => {
   await deployment?.teardown();
   if (passed) rmSync(outDir, { recursive: true, force: true });

@@ -172,11 +172,13 @@ describe('the chaos checker', () => {
     const refused = call('1111111', [500, 501], undefined, { instance: 'a', outcome: 'error', status: undefined, error: 'ECONNREFUSED' });
     const back = call('1111111', [3000, 3001], 'refused', { instance: 'a' });
     const later = call('1111111', [4000, 4001], undefined, { instance: 'a', outcome: 'error', status: undefined, error: 'ECONNRESET' });
-    const v = check([crash, refused, back, later]);
+    // while the other instance was being restarted by the harness: no instance was live
+    const nowhere = call('1111111', [600, 601], undefined, { instance: 'b', outcome: 'error', status: undefined, error: 'ECONNREFUSED', unrouted: true });
+    const v = check([crash, refused, nowhere, back, later]);
     // requests to the crashed instance until it answers again are the crash, reported once
     expect(v.map((x) => x.kind).sort()).toEqual(['instance-crash' satisfies ViolationKind, 'webhook-failed']);
     const c = v.find((x) => x.kind === 'instance-crash')!;
     expect(c.message).toContain('Connection terminated unexpectedly');
-    expect(c.ops).toEqual([crash.id, refused.id]);
+    expect(c.ops).toEqual([crash.id, refused.id, nowhere.id]);
   });
 });

@@ -191,7 +191,8 @@ export function check(entries: HistoryEntry[], o: CheckerOptions = DEFAULT_OPTIO
   const noAnswer = (op: AdminOp | WebhookOp) => op.outcome === 'timeout' || (op.outcome === 'error' && op.status === undefined);
   /** A request to an instance that had just crashed failing is the crash, reported once with it. */
   const byCrash = (op: AdminOp | WebhookOp) => {
-    const c = noAnswer(op) ? crashed.find((w) => w.instance === op.instance && op.completeMs >= w.fromMs && op.invokeMs <= w.toMs) : undefined;
+    // (a request that found no live instance at all is the crash's too, whichever instance crashed)
+    const c = noAnswer(op) ? crashed.find((w) => (w.instance === op.instance || op.unrouted) && op.completeMs >= w.fromMs && op.invokeMs <= w.toMs) : undefined;
     if (c) c.failed.push(op.id);
     return c !== undefined;
   };

@@ -35,9 +35,12 @@ export async function admin(
   ctx: RunContext, prng: Prng, action: AdminAction, method: string, path: string,
   body?: unknown, input: Record<string, unknown> = {}, instance?: Instance,
 ): Promise<AdminOp> {
-  const target = instance ?? ctx.deployment.pick(prng);
+  const { instance: target, routed } = instance ? { instance, routed: true } : ctx.deployment.route(prng);
   const invokeMs = nowMs();
-  const base = { type: 'admin' as const, action, phase: ctx.phase, instance: target.name, invokeMs, method, path, input: body === undefined ? input : { ...input, body } };
+  const base = {
+    type: 'admin' as const, action, phase: ctx.phase, instance: target.name, invokeMs, method, path,
+    input: body === undefined ? input : { ...input, body }, ...(routed ? {} : { unrouted: true }),
+  };
   try {
     const res = await fetch(`${target.base}/api/v1${path}`, {
       method,
@@ -85,7 +88,7 @@ export function twilioForm(call: CallParams, extra: Record<string, string>, stat
  */
 export async function webhook(
   ctx: RunContext, instance: Instance, step: WebhookStep, publicUrl: string, call: CallParams, extra: Record<string, string>,
-  note: { conferenceId?: string; target?: string } = {},
+  note: { conferenceId?: string; target?: string; unrouted?: boolean } = {},
 ): Promise<{ op: WebhookOp; read: ReadAnswer | null }> {
   const form = twilioForm(call, extra, step === 'incoming' ? 'ringing' : 'in-progress');
   if (!publicUrl.startsWith(PUBLIC_BASE_URL + '/')) throw new Error(`TwiML points outside PUBLIC_BASE_URL: ${publicUrl}`);

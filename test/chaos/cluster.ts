@@ -4,7 +4,7 @@
 // service processes (`node dist/src/main.js`, as `npm start` runs it) behind one public URL.
 // Nothing here touches the shared PostgreSQL or Redis beyond CREATE/DROP DATABASE.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, statSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CacheKeys } from '../../src/cache/keys.js';
@@ -22,8 +22,24 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The service tree to run: this repository, or another checkout (CHAOS_SERVICE_ROOT) built the same way. */
 export const serviceRoot = () => path.resolve(process.env.CHAOS_SERVICE_ROOT ?? REPO_ROOT);
 
-/** `npm run build` in the service tree; a half-finished change there makes it fail, so it is retried. */
-export async function buildService(attempts = 3): Promise<void> {
+/** The newest modification time of any file under `dir` (0 when there is none). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * `npm run build` in the service tree; a half-finished change there makes it fail, so it is
+ * retried. With `ifStale`, skipped when dist/src/main.js is newer than every file in src/ (the
+ * short test in `npm test` then spends its time on the run, not on a build of the same code).
+ */
+export async function buildService(attempts = 3, { ifStale = false } = {}): Promise<void> {
+  const main = path.join(serviceRoot(), 'dist/src/main.js');
+  if (ifStale && existsSync(main) && statSync(main).mtimeMs > newestMtime(path.join(serviceRoot(), 'src'))) return;
   for (let k = 1; ; k++) {
     try {
       execFileSync('npm', ['run', 'build', '--silent'], { cwd: serviceRoot(), stdio: ['ignore', 'ignore', 'pipe'] });
@@ -217,10 +233,17 @@ export class Deployment {
     return this.instances.filter((i) => i.live);
   }
 
-  /** A random live instance ("two instances behind one public URL"). */
+  /**
+   * A random live instance ("two instances behind one public URL"); when none is live (a crash
+   * during another's restart), any instance, and `routed` says so.
+   */
   pick(prng: Prng): Instance {
+    return this.route(prng).instance;
+  }
+
+  route(prng: Prng): { instance: Instance; routed: boolean } {
     const live = this.live();
-    return prng.pick(live.length ? live : this.instances);
+    return live.length ? { instance: prng.pick(live), routed: true } : { instance: prng.pick(this.instances), routed: false };
   }
 
   instance(name: string): Instance {

@@ -33,6 +33,8 @@ export interface AdminOp {
   /** The JSON answer of a 2xx. */
   result?: any;
   error?: string;
+  /** No instance was live: the request went to one that may be down (see Deployment.route). */
+  unrouted?: boolean;
 }
 
 /** What a TwiML answer means for the caller (see twiml-answer.ts). */
@@ -61,6 +63,8 @@ export interface WebhookOp {
   /** The prompts heard, by catalogue key (e.g. retiredId, cannotCheck). */
   heard?: string[];
   error?: string;
+  /** No instance was live: the request went to one that may be down (see Deployment.route). */
+  unrouted?: boolean;
 }
 
 /** Which instances a fault takes a dependency away from: none, all, or the named ones. */
