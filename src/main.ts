@@ -6,7 +6,7 @@ import { prepareDevelopment } from './development/first-run.js';
 import { HttpDrain } from './http/drain.js';
 import { Lifecycle } from './lifecycle.js';
 import { createProcessLogger, type Logger } from './logging.js';
-import { migrate } from './store/migrate.js';
+import { migrateWhenReachable } from './store/migrate.js';
 import { VoiceWebhooks } from './voice/router.js';
 import { buildServices, connectCache } from './wiring.js';
 import { buildOutboxWorker } from './worker.js';
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const lifecycle = new Lifecycle(log);
   const database = await resolveDatabaseUrl(config, log);
   if (database.close) lifecycle.register('embedded database', database.close);
-  const applied = await migrate(database.url, log);
+  const applied = await migrateWhenReachable(database.url, log);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const cache = await connectCache(config, log);
   lifecycle.register('cache connection', () => cache.close());

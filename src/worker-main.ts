@@ -4,7 +4,7 @@
 import { loadConfigOrExit } from './config.js';
 import { createProcessLogger } from './logging.js';
 import { buildOutboxWorker } from './worker.js';
-import { migrate } from './store/migrate.js';
+import { migrateWhenReachable } from './store/migrate.js';
 import { buildServices, connectCache } from './wiring.js';
 
 async function main(): Promise<void> {
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   if (config.secretsKey.ephemeral) log.warn('SECRETS_KEY is not set: PIN emails queued by other processes cannot be opened here');
-  await migrate(config.databaseUrl, log);
+  await migrateWhenReachable(config.databaseUrl, log);
   const cache = await connectCache(config, log);
   const services = buildServices(config, log, config.databaseUrl, cache);
   const outbox = buildOutboxWorker(services);

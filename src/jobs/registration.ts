@@ -15,7 +15,9 @@ export function jobMessages(s: Services, options: JobRunnerOptions = {}): Messag
     conference_id_reset: bulkResetUnits,
     default_number_move: defaultNumberMoveUnits,
   } as never, options);
-  return { kind: JOB_KIND, handler, lane: { concurrency: 2, leaseMs: 2 * 60_000 } };
+  // A job fails as a whole only when a dependency is down; its units are idempotent, so it is
+  // tried again within a minute rather than after the outbox's backoff of up to ten minutes.
+  return { kind: JOB_KIND, handler, lane: { concurrency: 2, leaseMs: 2 * 60_000 }, maxRetryDelayMs: 60_000 };
 }
 
 export const expiredIdSweep = (s: Services, everyMs = 60_000): PeriodicTask => ({ name: 'expired-id-sweeper', everyMs, run: () => sweepExpiredIds(s) });

@@ -46,6 +46,8 @@ export interface MessageKind {
   kind: string;
   handler: MessageHandler;
   lane: Omit<Lane, 'kind'>;
+  /** Caps the retry delay of this kind below the worker's backoff (work that should resume soon after an outage). */
+  maxRetryDelayMs?: number;
 }
 
 /** Work a domain wants done now and then (the expired-ID sweeper), every `everyMs`. */
@@ -66,6 +68,7 @@ export interface WorkerOptions {
 export class OutboxWorker {
   readonly id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   readonly #handlers: Map<string, MessageHandler>;
+  readonly #maxRetryDelay: Map<string, number>;
   readonly #lanes: Lane[];
   readonly #backoff: BackoffPolicy;
   readonly #idlePollMs: number;
@@ -77,6 +80,7 @@ export class OutboxWorker {
 
   constructor(private readonly s: Services, kinds: readonly MessageKind[], options: WorkerOptions = {}) {
     this.#handlers = new Map(kinds.map((k) => [k.kind, k.handler]));
+    this.#maxRetryDelay = new Map(kinds.filter((k) => k.maxRetryDelayMs !== undefined).map((k) => [k.kind, k.maxRetryDelayMs!]));
     this.#lanes = options.lanes ?? kinds.map((k) => ({ kind: k.kind, ...k.lane }));
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.#idlePollMs = options.idlePollMs ?? 500;
@@ -156,7 +160,7 @@ export class OutboxWorker {
         await handler.onGiveUp?.(m, reason).catch((e) => log.error({ err: describe(e) }, 'give-up hook failed'));
         return;
       }
-      const delay = retryDelayMs(m.attempts, this.#backoff);
+      const delay = Math.min(retryDelayMs(m.attempts, this.#backoff), this.#maxRetryDelay.get(m.kind) ?? Infinity);
       log.warn({ reason, retryInMs: delay }, 'outbox message failed; will retry');
       await retryLater(this.s.db, m.id, m.claim_token, delay, reason).catch((e) => log.warn({ err: describe(e) }, 'could not schedule the retry; the lease will expire instead'));
       this.s.metrics.outboxMessages.inc({ kind: m.kind, outcome: 'retry' });

@@ -131,21 +131,35 @@ export class Database implements Sql {
     const tx = new Tx(client, { prepared: options.prepared ?? this.#prepared });
     let result: T;
     let broken = false;
+    // pg-pool listens for errors only on idle clients: a checked-out one whose connection dies
+    // emits 'error' with nobody listening, which would crash the process. The query in flight
+    // fails anyway; here the connection is only marked as not to be reused.
+    const onLost = (err: Error) => {
+      broken = true;
+      this.log.warn({ err: err.message }, 'database connection lost during a transaction');
+    };
+    client.on('error', onLost);
+    const release = () => {
+      client.off('error', onLost);
+      client.release(broken);
+    };
     try {
       await client.query('BEGIN');
       result = await work(tx);
       for (const hook of tx.beforeCommitHooks) await hook();
       await client.query('COMMIT');
     } catch (err) {
-      try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true; // the connection is gone; do not return it to the pool
+      if (!broken) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true; // the connection is gone; do not return it to the pool
+        }
       }
-      client.release(broken);
+      release();
       throw mapDatabaseError(err);
     }
-    client.release();
+    release();
     for (const hook of tx.afterCommitHooks) {
       try {
         await hook();

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Logger } from '../logging.js';
+import { isDatabaseUnavailable } from './pg-errors.js';
 
 const MIGRATION_FILE = /^(\d{4})_[a-z0-9_]+\.sql$/;
 // An arbitrary constant shared by every instance: pg_advisory_lock's key for migrations.
@@ -73,6 +74,24 @@ export async function migrate(databaseUrl: string, log: Logger, dir?: string): P
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
     await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * `migrate`, waiting up to `waitMs` for a database that cannot be reached yet (a process started
+ * while PostgreSQL restarts or fails over comes up once it is back, rather than exiting at once).
+ * Any other error, and a database still unreachable at the end, is thrown.
+ */
+export async function migrateWhenReachable(databaseUrl: string, log: Logger, { waitMs = 60_000, everyMs = 1000 } = {}): Promise<string[]> {
+  const end = Date.now() + waitMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrate(databaseUrl, log);
+    } catch (err) {
+      if (!isDatabaseUnavailable(err) || Date.now() + everyMs > end) throw err;
+      if (attempt === 1) log.warn({ err: (err as Error).message, waitS: Math.round(waitMs / 1000) }, 'the database is not reachable yet; waiting for it before starting');
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
   }
 }
 

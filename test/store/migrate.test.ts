@@ -6,8 +6,9 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logging.js';
-import { findMigrationsDir, migrate } from '../../src/store/migrate.js';
+import { findMigrationsDir, migrate, migrateWhenReachable } from '../../src/store/migrate.js';
 import { PrivateDatabase } from '../support/private-services.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 
 let db: PrivateDatabase;
 let dir: string;
@@ -65,5 +66,21 @@ describe('migrations', () => {
     writeFileSync(path.join(d3, 'init.sql'), 'SELECT 1;');
     await expect(migrate(db.url, silentLogger, d3)).rejects.toThrow(/NNNN_lower_case.sql: init.sql/);
     rmSync(d3, { recursive: true, force: true });
+  });
+
+  it('wait for a database that cannot be reached yet, and give up after the wait', async () => {
+    const proxy = await TcpProxy.start(Number(new URL(db.url).port || 5432));
+    const viaProxy = new URL(db.url);
+    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    await proxy.cut();
+    try {
+      await expect(migrateWhenReachable(viaProxy.toString(), silentLogger, { waitMs: 600, everyMs: 100 })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      const started = Date.now();
+      setTimeout(() => void proxy.restore(), 1000);
+      expect(await migrateWhenReachable(viaProxy.toString(), silentLogger, { waitMs: 10_000, everyMs: 100 })).toEqual([]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    } finally {
+      await proxy.cut();
+    }
   });
 });

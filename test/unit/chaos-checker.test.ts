@@ -2,8 +2,8 @@
 // admission above all), and it must not cry wolf over operations that overlap: a call invoked
 // before a reset completed may go either way.
 import { describe, expect, it } from 'vitest';
-import { check, retirements, type ViolationKind } from './checker.js';
-import type { AdminOp, AuditRecord, CrashRecord, FaultRecord, HistoryEntry, SnapshotRecord, WebhookOp } from './history.js';
+import { check, retirements, type ViolationKind } from '../chaos/checker.js';
+import type { AdminOp, AuditRecord, CrashRecord, FaultRecord, HistoryEntry, SnapshotRecord, WebhookOp } from '../chaos/history.js';
 
 const T = 1_800_000_000_000; // epoch ms of the made-up run
 const iso = (ms: number) => new Date(T + ms).toISOString();
