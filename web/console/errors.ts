@@ -10,10 +10,8 @@ const FIELD_LABELS: Record<string, string> = {
   from: 'From', to: 'To', userIds: 'Users', cursor: 'Page', q: 'Search',
 };
 
-const label = (path: string) => {
-  const [head, ...rest] = path.split('.');
-  return [FIELD_LABELS[head!] ?? head, ...rest].join(' ');
-};
+/** `secondaryLanguages.0` → "Other languages #1". */
+const label = (path: string) => path.split('.').map((part, k) => (k === 0 ? FIELD_LABELS[part] ?? part : /^\d+$/.test(part) ? `#${Number(part) + 1}` : part)).join(' ');
 
 export function inWords(err: unknown): string {
   if (!(err instanceof ApiError)) return 'The server could not be reached: check the connection and try again.';
@@ -23,7 +21,7 @@ export function inWords(err: unknown): string {
     case 403: return `This key may not do that (${detail}).`;
     case 404: return `Not found: ${detail}. It may have been removed meanwhile.`;
     case 422:
-      if (err.fields.length) return `Please check: ${err.fields.map((f) => `${label(f.path)} ${f.message}`).join('; ')}.`;
+      if (err.fields.length) return `Please check: ${err.fields.map((f) => `${label(f.path)}: ${f.message}`).join('; ')}.`;
       return `Please check: ${detail}.`;
     case 429: return `Too many requests: ${detail}.${err.retryAfterS ? ` Try again in ${err.retryAfterS} s.` : ''}`;
     case 503: return `The service could not do this just now: ${detail}. Try again shortly.`;
