@@ -53,7 +53,10 @@ export async function renderUsers(ctx: Ctx, view: HTMLElement): Promise<void> {
 
   const pager = new Pager<User>(
     { prev: ref(view, 'prev'), next: ref(view, 'next'), label: ref(view, 'page-no') },
-    (cursor) => api.users(ctx.tenant.id, queryFor(search.value.trim(), cursor)!),
+    (cursor) => {
+      const q = queryFor(search.value.trim(), cursor);
+      return q ? api.users(ctx.tenant.id, q) : Promise.resolve({ items: [], nextCursor: null });
+    },
     showRows,
     (err) => say(status, inWords(err), 'error'),
   );
