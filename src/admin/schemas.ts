@@ -109,4 +109,6 @@ export const sendConferenceInfoBody = z.strictObject({ toAddress: email.optional
 export const listAuditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().max(200).optional(),
+  targetId: z.string().min(1).max(200).optional().describe('only events about this resource (a user\'s id, for example)'),
+  action: z.string().min(1).max(100).optional().describe('only events of this action, e.g. conference_id.reset'),
 });

@@ -12,6 +12,14 @@ export async function updateTenantSettings(s: Services, actor: Actor, tenantId: 
     if (patch.conferenceIdMode !== undefined && patch.conferenceIdMode !== current.conference_id_mode && (await countEnabledUsers(tx, tenantId)) > 0) {
       throw new AppError('not_supported', 'conferenceIdMode can only change while the tenant has no enabled users');
     }
+    const was: TenantSettings = {
+      name: current.name,
+      conferenceIdMode: current.conference_id_mode,
+      sendEmailByDefault: current.send_email_by_default,
+      pinLength: current.pin_length,
+      allowCallersToStartMeeting: current.allow_callers_to_start_meeting,
+      entryExitAnnouncements: current.entry_exit_announcements,
+    };
     const next: TenantSettings = {
       name: patch.name ?? current.name,
       conferenceIdMode: patch.conferenceIdMode ?? current.conference_id_mode,
@@ -22,7 +30,9 @@ export async function updateTenantSettings(s: Services, actor: Actor, tenantId: 
     };
     const updated = await updateTenant(tx, tenantId, next);
     s.directory.stage(tx, [tenantSettingsChange(s.keys, updated)]);
-    await recordAudit(tx, { tenantId, actor, action: 'tenant.updated', target: { type: 'tenant', id: tenantId }, details: { ...patch } });
+    // what the change replaced, so the audit log shows before and after
+    const previous = Object.fromEntries(Object.keys(patch).map((k) => [k, was[k as keyof TenantSettings]]));
+    await recordAudit(tx, { tenantId, actor, action: 'tenant.updated', target: { type: 'tenant', id: tenantId }, details: { ...patch, previous } });
     return updated;
   });
 }

@@ -35,13 +35,22 @@ export async function recordAudit(sql: Sql, e: AuditEvent): Promise<void> {
   );
 }
 
-/** Newest first; `beforeSeq` continues a page. */
-export async function listAudit(sql: Sql, tenantId: string, { beforeSeq, limit }: { beforeSeq?: string; limit: number }): Promise<AuditRow[]> {
+export interface AuditFilter {
+  /** Continues a page: events older than this one. */
+  beforeSeq?: string;
+  targetId?: string;
+  action?: string;
+  limit: number;
+}
+
+/** Newest first, optionally only those about one target or of one action. */
+export async function listAudit(sql: Sql, tenantId: string, { beforeSeq, targetId, action, limit }: AuditFilter): Promise<AuditRow[]> {
   const { rows } = await sql.query<AuditRow>(
     `SELECT id, seq, at, actor_key_id, actor_name, action, target_type, target_id, details
        FROM audit_events WHERE tenant_id = $1 AND ($2::bigint IS NULL OR seq < $2)
-      ORDER BY seq DESC LIMIT $3`,
-    [tenantId, beforeSeq ?? null, limit],
+        AND ($3::text IS NULL OR target_id = $3) AND ($4::text IS NULL OR action = $4)
+      ORDER BY seq DESC LIMIT $5`,
+    [tenantId, beforeSeq ?? null, targetId ?? null, action ?? null, limit],
   );
   return rows;
 }

@@ -1,34 +1,30 @@
-// The admin API as the console uses it: same-origin fetches with the signed-in key; refusals
-// (application/problem+json) become ApiError with the server's own explanation.
+// The admin API as the console uses it: same-origin fetches with the signed-in key. A refusal
+// (application/problem+json) becomes an ApiError carrying the server's code, explanation and
+// field errors; errors.ts puts them into words.
+import { session } from './session.js';
+import type {
+  AuditEvent, Bridge, ConferenceIdChange, DialInNumber, DialInNumberBody, EnabledUser, Job, JobAccepted, LeaderPinReset, Me,
+  NewUser, Page, Tenant, TenantSettings, User,
+} from './types.js';
 
-export interface Me { apiKeyId: string | null; name: string; tenantId: string | null; readOnly: boolean }
-export interface Tenant { id: string; name: string; sendEmailByDefault: boolean }
-export interface User {
-  id: string; tenantId: string; email: string; displayName: string; provider: 'builtin' | 'third_party';
-  conferenceId: string | null; conferenceIdUpdatedAt: string | null; tollNumber: string | null; tollFreeNumber: string | null;
-}
-export interface ConferenceIdChange { conferenceId: string; previousConferenceId: string | null; emailQueued: boolean }
-export interface AuditEvent { id: string; at: string; actor: { apiKeyId: string | null; name: string }; action: string; target: { type: string; id: string }; details: Record<string, unknown> }
+export interface FieldError { path: string; message: string }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly code?: string) {
-    super(message);
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    readonly title: string,
+    readonly detail: string,
+    readonly fields: FieldError[] = [],
+    readonly retryAfterS: number | null = null,
+  ) {
+    super(detail || title);
   }
 }
 
-const KEY_STORAGE = 'attendant.apiKey';
-
-export const session = {
-  get key(): string | null {
-    return sessionStorage.getItem(KEY_STORAGE);
-  },
-  set(key: string): void {
-    sessionStorage.setItem(KEY_STORAGE, key);
-  },
-  clear(): void {
-    sessionStorage.removeItem(KEY_STORAGE);
-  },
-};
+/** Called when the key stops being accepted (revoked, or the server's bootstrap key changed). */
+let onUnauthorized: () => void = () => {};
+export const whenUnauthorized = (f: () => void) => { onUnauthorized = f; };
 
 async function call<T>(method: string, path: string, body?: unknown, key = session.key): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -37,12 +33,12 @@ async function call<T>(method: string, path: string, body?: unknown, key = sessi
   const res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
   const text = await res.text();
   const parsed: unknown = text ? safeJson(text) : null;
-  if (!res.ok) {
-    const p = (parsed ?? {}) as { detail?: string; title?: string; code?: string; errors?: { path: string; message: string }[] };
-    const fields = p.errors?.map((e) => `${e.path}: ${e.message}`).join('; ');
-    throw new ApiError(res.status, fields || p.detail || p.title || `HTTP ${res.status}`, p.code);
-  }
-  return parsed as T;
+  if (res.ok) return parsed as T;
+  const p = (parsed ?? {}) as { code?: string; title?: string; detail?: string; errors?: FieldError[] };
+  const retry = Number(res.headers.get('retry-after'));
+  const err = new ApiError(res.status, p.code, p.title ?? `HTTP ${res.status}`, p.detail ?? '', p.errors ?? [], Number.isFinite(retry) && retry > 0 ? retry : null);
+  if (res.status === 401 && key === session.key) onUnauthorized();
+  throw err;
 }
 
 function safeJson(text: string): unknown {
@@ -54,22 +50,49 @@ function safeJson(text: string): unknown {
 }
 
 const seg = encodeURIComponent;
-const userPath = (tenantId: string, userId: string) => `/tenants/${seg(tenantId)}/users/${seg(userId)}`;
+const query = (q: Record<string, string | number | undefined>) => {
+  const s = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') s.set(k, String(v));
+  const text = s.toString();
+  return text ? `?${text}` : '';
+};
+const tenantPath = (t: string) => `/tenants/${seg(t)}`;
+const userPath = (t: string, u: string) => `${tenantPath(t)}/users/${seg(u)}`;
+
+export interface UserQuery { q?: string; email?: string; cursor?: string; limit: number }
+export interface AuditQuery { targetId?: string; action?: string; cursor?: string; limit: number }
 
 export const api = {
   me: (key?: string) => call<Me>('GET', '/me', undefined, key),
-  tenant: (tenantId: string) => call<Tenant>('GET', `/tenants/${seg(tenantId)}`),
-  findUser: async (tenantId: string, email: string) =>
-    (await call<{ items: User[] }>('GET', `/tenants/${seg(tenantId)}/users?email=${seg(email)}&limit=1`)).items[0] ?? null,
-  user: (tenantId: string, userId: string) => call<User>('GET', userPath(tenantId, userId)),
-  resetConferenceId: (tenantId: string, userId: string, sendEmail: boolean) =>
-    call<ConferenceIdChange>('POST', `${userPath(tenantId, userId)}/conference-id/reset`, { sendEmail }),
-  setConferenceId: (tenantId: string, userId: string, conferenceId: string, sendEmail: boolean) =>
-    call<ConferenceIdChange>('PUT', `${userPath(tenantId, userId)}/conference-id`, { conferenceId, sendEmail }),
-  sendConferenceInfo: (tenantId: string, userId: string, toAddress?: string) =>
-    call<{ emailQueued: true }>('POST', `${userPath(tenantId, userId)}/conference-info/send`, toAddress ? { toAddress } : {}),
-  resetLeaderPin: (tenantId: string, userId: string, sendEmail: boolean) =>
-    call<{ leaderPin: string; emailQueued: boolean }>('POST', `${userPath(tenantId, userId)}/leader-pin/reset`, { sendEmail }),
-  auditEvents: async (tenantId: string) =>
-    (await call<{ items: AuditEvent[] }>('GET', `/tenants/${seg(tenantId)}/audit-events?limit=200`)).items,
+
+  tenants: (q: { q?: string; cursor?: string; limit: number }) => call<Page<Tenant>>('GET', `/tenants${query(q)}`),
+  tenant: (t: string) => call<Tenant>('GET', tenantPath(t)),
+  updateTenant: (t: string, patch: Partial<TenantSettings>) => call<Tenant>('PATCH', tenantPath(t), patch),
+
+  users: (t: string, q: UserQuery) => call<Page<User>>('GET', `${tenantPath(t)}/users${query({ ...q })}`),
+  user: (t: string, u: string) => call<User>('GET', userPath(t, u)),
+  enableUser: (t: string, body: NewUser) => call<EnabledUser>('POST', `${tenantPath(t)}/users`, body),
+  disableUser: (t: string, u: string) => call<null>('DELETE', userPath(t, u)),
+  resetConferenceId: (t: string, u: string, sendEmail: boolean) =>
+    call<ConferenceIdChange>('POST', `${userPath(t, u)}/conference-id/reset`, { sendEmail }),
+  setConferenceId: (t: string, u: string, conferenceId: string, sendEmail: boolean) =>
+    call<ConferenceIdChange>('PUT', `${userPath(t, u)}/conference-id`, { conferenceId, sendEmail }),
+  sendConferenceInfo: (t: string, u: string, toAddress?: string) =>
+    call<{ emailQueued: true }>('POST', `${userPath(t, u)}/conference-info/send`, toAddress ? { toAddress } : {}),
+  resetLeaderPin: (t: string, u: string, sendEmail: boolean) => call<LeaderPinReset>('POST', `${userPath(t, u)}/leader-pin/reset`, { sendEmail }),
+  unlockLeaderPin: (t: string, u: string) => call<unknown>('POST', `${userPath(t, u)}/leader-pin/unlock`, {}),
+
+  bulkReset: (t: string, userIds: string[], sendEmail: boolean) =>
+    call<JobAccepted>('POST', `${tenantPath(t)}/conference-id-resets`, { userIds, sendEmail }),
+  jobs: (t: string) => call<{ items: Job[] }>('GET', `${tenantPath(t)}/jobs?limit=20`),
+  job: (id: string) => call<Job>('GET', `/jobs/${seg(id)}`),
+
+  audit: (t: string, q: AuditQuery) => call<Page<AuditEvent>>('GET', `${tenantPath(t)}/audit-events${query({ ...q })}`),
+
+  bridge: (b: string) => call<Bridge>('GET', `/bridges/${seg(b)}`),
+  updateBridge: (b: string, patch: Partial<Omit<Bridge, 'id' | 'createdAt'>>) => call<Bridge>('PATCH', `/bridges/${seg(b)}`, patch),
+  numbers: (b: string) => call<{ items: DialInNumber[] }>('GET', `/dial-in-numbers${query({ bridgeId: b })}`),
+  putNumber: (n: string, body: DialInNumberBody) => call<DialInNumber>('PUT', `/dial-in-numbers/${seg(n)}`, body),
+  deleteNumber: (n: string) => call<null>('DELETE', `/dial-in-numbers/${seg(n)}`),
+  moveDefaultNumber: (b: string, from: string, to: string) => call<JobAccepted>('POST', `/bridges/${seg(b)}/default-number-moves`, { from, to }),
 };

@@ -1,0 +1,63 @@
+// The console's pure parts, without a browser: its routes, what it learns from the OpenAPI
+// document, and audit events in words.
+import { describe, expect, it } from 'vitest';
+import { beforeAndAfter } from '../../web/console/audit-text.js';
+import { capabilitiesOf } from '../../web/console/capabilities.js';
+import { href, parseRoute } from '../../web/console/routes.js';
+import type { AuditEvent } from '../../web/console/types.js';
+
+const T = '11111111-2222-4333-8444-555555555555';
+const U = '66666666-7777-4888-9999-000000000000';
+
+describe('console routes', () => {
+  it('reads and writes the page, tenant, user and filters of the fragment', () => {
+    expect(parseRoute('#/tenants')).toEqual({ page: 'tenants' });
+    expect(parseRoute(`#/t/${T}/users`)).toMatchObject({ page: 'users', tenantId: T });
+    expect(parseRoute(`#/t/${T}`)).toMatchObject({ page: 'users', tenantId: T });
+    expect(parseRoute(`#/t/${T}/users/${U}`)).toMatchObject({ page: 'user', tenantId: T, id: U });
+    const audit = parseRoute(href(T, 'audit', undefined, { user: U, action: 'conference_id.reset' }));
+    expect(audit).toMatchObject({ page: 'audit', tenantId: T });
+    expect(audit && 'params' in audit && [audit.params.get('user'), audit.params.get('action')]).toEqual([U, 'conference_id.reset']);
+    expect(href(T, 'audit', undefined, { user: '', action: '' })).toBe(`#/t/${T}/audit`);
+  });
+
+  it('refuses what is not a page', () => {
+    for (const hash of ['', '#', '#/', '#/t', `#/t/${T}/nope`, `#/t/${T}/settings/x`, `#/t/${T}/users/${U}/more`, '#/tenants/x']) {
+      expect(parseRoute(hash), hash).toBeNull();
+    }
+  });
+});
+
+describe('what the console learns from /openapi.json', () => {
+  const q = (...names: string[]) => ({ parameters: names.map((name) => ({ name, in: 'query' })) });
+  it('offers a feature only when its operation (and query parameter) is documented', () => {
+    expect(capabilitiesOf({})).toEqual({ tenantList: false, tenantSearch: false, userSearch: false, leaderPinUnlock: false, auditFilters: false });
+    expect(capabilitiesOf({
+      '/api/v1/tenants': { get: q('q', 'cursor'), post: {} },
+      '/api/v1/tenants/{tenantId}/users': { get: q('email', 'q') },
+      '/api/v1/tenants/{tenantId}/users/{userId}/leader-pin/unlock': { post: {} },
+      '/api/v1/tenants/{tenantId}/audit-events': { get: q('targetId', 'action') },
+    })).toEqual({ tenantList: true, tenantSearch: true, userSearch: true, leaderPinUnlock: true, auditFilters: true });
+    expect(capabilitiesOf({
+      '/api/v1/tenants': { post: {} },
+      '/api/v1/tenants/{tenantId}/users': { get: q('email') },
+      '/api/v1/tenants/{tenantId}/users/{userId}/leader-pin/unlock': { get: {} },
+      '/api/v1/tenants/{tenantId}/audit-events': { get: q('targetId') },
+    })).toEqual({ tenantList: false, tenantSearch: false, userSearch: false, leaderPinUnlock: false, auditFilters: false });
+  });
+});
+
+describe('audit events in words', () => {
+  const event = (action: string, details: Record<string, unknown>): AuditEvent => ({
+    id: U, at: '2026-01-01T00:00:00Z', actor: { apiKeyId: null, name: 'admin' }, action, target: { type: 'user', id: U }, details,
+  });
+  it('gives each action its before and after', () => {
+    expect(beforeAndAfter(event('conference_id.reset', { previousConferenceId: '1234567', conferenceId: '7654321', emailQueued: true })))
+      .toEqual({ before: 'ID 1234567', after: 'ID 7654321; email sent to the user' });
+    expect(beforeAndAfter(event('tenant.updated', { pinLength: 6, entryExitAnnouncements: 'off', previous: { entryExitAnnouncements: 'tones', pinLength: 5 } })))
+      .toEqual({ before: 'PIN length 5; announcements tones', after: 'PIN length 6; announcements off' });
+    expect(beforeAndAfter(event('tenant.updated', { sendEmailByDefault: false }))).toEqual({ before: '–', after: 'emails by default off' });
+    expect(beforeAndAfter(event('user.disabled', { retiredConferenceIds: ['1234567'] })).before).toBe('ID 1234567');
+    expect(beforeAndAfter(event('something.new', { a: 1, b: { c: 2 } }))).toEqual({ before: '–', after: 'a: 1; b: {"c":2}' });
+  });
+});

@@ -1,0 +1,48 @@
+// What this server's admin API offers, read once from its OpenAPI document (/openapi.json, no
+// key needed), so the console offers a feature exactly when the server has it and never
+// probes with requests that fail: a tenant list, search by name, unlocking a leader step.
+
+export interface Capabilities {
+  /** GET /tenants (platform keys): a tenant picker instead of a tenant ID field. */
+  tenantList: boolean;
+  /** GET /tenants?q= */
+  tenantSearch: boolean;
+  /** GET /tenants/{t}/users?q=: search by name or email; otherwise by whole email only. */
+  userSearch: boolean;
+  /** POST /tenants/{t}/users/{u}/leader-pin/unlock */
+  leaderPinUnlock: boolean;
+  /** GET /tenants/{t}/audit-events?targetId=&action= */
+  auditFilters: boolean;
+}
+
+interface Operation { parameters?: { name: string; in: string }[] }
+type Paths = Record<string, Record<string, Operation | undefined> | undefined>;
+
+const NONE: Capabilities = { tenantList: false, tenantSearch: false, userSearch: false, leaderPinUnlock: false, auditFilters: false };
+
+export function capabilitiesOf(paths: Paths): Capabilities {
+  const op = (method: string, path: string) => paths[`/api/v1${path}`]?.[method];
+  const takes = (method: string, path: string, ...names: string[]) => {
+    const params = op(method, path)?.parameters ?? [];
+    return names.every((n) => params.some((p) => p.in === 'query' && p.name === n));
+  };
+  const user = '/tenants/{tenantId}/users';
+  return {
+    tenantList: op('get', '/tenants') !== undefined,
+    tenantSearch: takes('get', '/tenants', 'q'),
+    userSearch: takes('get', user, 'q'),
+    leaderPinUnlock: op('post', `${user}/{userId}/leader-pin/unlock`) !== undefined,
+    auditFilters: takes('get', '/tenants/{tenantId}/audit-events', 'targetId', 'action'),
+  };
+}
+
+export async function loadCapabilities(): Promise<Capabilities> {
+  try {
+    const res = await fetch('/openapi.json', { cache: 'no-store' });
+    if (!res.ok) return NONE;
+    const doc = (await res.json()) as { paths?: Paths };
+    return capabilitiesOf(doc.paths ?? {});
+  } catch {
+    return NONE; // the console still works, with the fallbacks
+  }
+}
