@@ -19,7 +19,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/unit/**'],
           globalSetup: ['test/support/global-setup.ts'],
-          testTimeout: 30_000,
+          // generous: a browser test on two busy cores may take several times its usual few seconds
+          testTimeout: 60_000,
           hookTimeout: 60_000,
           pool: 'forks',
           // Files run in parallel; each makes its own tenants, so they do not interfere.
