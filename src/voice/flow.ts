@@ -93,13 +93,13 @@ export const callersMayStart = (c: ActiveConference) => c.started || c.allowCall
  * Puts the caller into the room. The leader starts it; so does anyone once it runs or when the
  * tenant lets callers start meetings (a room marked running whose 'end' callback got lost then
  * still lets people talk, rather than leaving everyone on hold for a leader step we skip).
- * Participants of a room that has not started wait with hold music.
+ * Everyone may wait in it (a participant for the organizer, a leader or an early caller for the
+ * others), so every <Conference> carries HOLD_MUSIC_URL when it is set.
  */
 export function joinConference(ctx: VoiceContext, st: CallState, c: ActiveConference, role: 'leader' | 'participant', lead: PromptKey[] = []): string {
   ctx.s.metrics.callerJoined(role);
   const starts = role === 'leader' || callersMayStart(c);
   const announce: PromptKey = role === 'leader' ? 'joiningAsLeader' : starts ? 'joining' : 'waitForLeader';
-  const waits = !starts && ctx.holdMusicUrl !== undefined;
   return response(
     ctx.voices.for(st.language).say([...lead, announce]),
     dialConference(c.room, {
@@ -107,8 +107,8 @@ export function joinConference(ctx: VoiceContext, st: CallState, c: ActiveConfer
       endConferenceOnExit: false,
       beep: c.entryExitAnnouncements === 'tones',
       maxParticipants: MAX_PARTICIPANTS,
-      waitUrl: waits ? ctx.holdMusicUrl : undefined,
-      waitMethod: waits ? 'GET' : undefined,
+      waitUrl: ctx.holdMusicUrl,
+      waitMethod: ctx.holdMusicUrl !== undefined ? 'GET' : undefined,
       statusCallback: ctx.urls.conferenceEvents(st.bridgeId),
       statusCallbackEvent: 'start end join leave',
       statusCallbackMethod: 'POST',
