@@ -12,14 +12,27 @@ import { dialConference, gather, hangup, pause, response, type Xml } from './twi
 export const MAX_ID_ATTEMPTS = 3;
 export const MAX_PIN_TRIES = 3;
 export const MAX_PARTICIPANTS = 250;
+/**
+ * ID prompts one call may hear: the first, and each again after a language switch, a silence or
+ * a failed entry. A caller who only switches languages (or says nothing) cannot hold the line.
+ */
+export const MAX_ID_PROMPTS = 6;
 /** Seconds of silence after a prompt before the Gather gives up. */
 const ID_TIMEOUT_S = 6;
 const LEADER_TIMEOUT_S = 4;
 const PIN_TIMEOUT_S = 6;
 
-/** Asks for the conference ID; `lead` is said first (why we ask again). */
-export function idPrompt(ctx: VoiceContext, st: CallState, lead: PromptKey[] = [], before: Xml[] = []): string {
+/**
+ * Asks for the conference ID; `lead` is said first (why we ask again). Past MAX_ID_PROMPTS in the
+ * call, says goodbye instead (counted in attendant_voice_prompt_limit_total).
+ */
+export function idPrompt(ctx: VoiceContext, current: CallState, lead: PromptKey[] = [], before: Xml[] = []): string {
+  const st: CallState = { ...current, prompts: (current.prompts ?? 0) + 1 };
   const speaker = ctx.voices.for(st.language);
+  if (st.prompts! > MAX_ID_PROMPTS) {
+    ctx.s.metrics.promptLimitReached.inc();
+    return response(...before, speaker.say([...lead, 'tooManyPrompts']), hangup());
+  }
   const content: Xml[] = [speaker.say([...lead, 'enterId'])];
   if (st.menu) {
     for (let i = 1; i < st.languages.length; i++) content.push(ctx.voices.for(st.languages[i]!).say(['languageOption'], { digit: i }));

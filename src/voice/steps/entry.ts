@@ -17,7 +17,9 @@ export async function entry(ctx: VoiceContext, req: VoiceRequest, st: CallState)
   const choice = LANGUAGE_CHOICE.exec(digits);
   if (choice && Number(choice[1]) < st.languages.length) {
     // Picking a language is not a failed entry; the prompt comes again in that language.
+    ctx.s.metrics.reprompts.inc({ reason: 'language' });
     return idPrompt(ctx, { ...st, language: st.languages[Number(choice[1])]!, menu: false });
   }
+  if (digits === '') ctx.s.metrics.reprompts.inc({ reason: 'silence' });
   return failedEntry(ctx, req, st, digits === '' ? 'silence' : 'malformed', digits === '' ? ['noEntry'] : ['unknownId']);
 }
