@@ -182,7 +182,7 @@ export class Directory {
       if (!row) return { status: 'not_found' };
       return found({
         version: BigInt(row.version), bridgeId: row.bridge_id, type: row.type,
-        primaryLanguage: row.primary_language, secondaryLanguages: row.secondary_languages,
+        primaryLanguage: row.primary_language, secondaryLanguages: row.secondary_languages, speechInput: row.speech_input,
       });
     } catch {
       return { status: 'unavailable' };

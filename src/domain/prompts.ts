@@ -45,7 +45,7 @@ export interface SayVoice {
 }
 
 /** Lower case without accents, as spoken words are compared. */
-export const foldWord = (w: string): string => w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+export const foldWord = (w: string): string => w.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 
 const TAG = /^[a-z]{2,3}(-[A-Z]{2})?$/;
 

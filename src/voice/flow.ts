@@ -6,7 +6,9 @@ import { callerBucket } from './abuse.js';
 import type { VoiceContext, VoiceRequest } from './context.js';
 import type { PromptKey } from '../domain/prompts.js';
 import type { CallState } from './state.js';
-import { dialConference, gather, hangup, pause, response, type Xml } from './twiml.js';
+import type { Speaker } from './speech.js';
+import type { Step } from './urls.js';
+import { dialConference, gather, hangup, pause, response, type GatherAttrs, type Xml } from './twiml.js';
 
 /** Failed ID entries, and PIN prompts, one call may use. */
 export const MAX_ID_ATTEMPTS = 3;
@@ -21,6 +23,8 @@ export const MAX_ID_PROMPTS = 6;
 const ID_TIMEOUT_S = 6;
 const LEADER_TIMEOUT_S = 4;
 const PIN_TIMEOUT_S = 6;
+/** Seconds of silence after speech that end a spoken entry (digits are often said in groups). */
+const SPEECH_PAUSE_S = 3;
 
 /**
  * Asks for the conference ID; `lead` is said first (why we ask again). Past MAX_ID_PROMPTS in the
@@ -33,14 +37,25 @@ export function idPrompt(ctx: VoiceContext, current: CallState, lead: PromptKey[
     ctx.s.metrics.promptLimitReached.inc();
     return response(...before, speaker.say([...lead, 'tooManyPrompts']), hangup());
   }
-  const content: Xml[] = [speaker.say([...lead, 'enterId'])];
+  const spoken = spokenIn(st, speaker);
+  const content: Xml[] = [speaker.say(spoken ? [...lead, 'enterId', 'orSayIt'] : [...lead, 'enterId'])];
   if (st.menu) {
     for (let i = 1; i < st.languages.length; i++) content.push(ctx.voices.for(st.languages[i]!).say(['languageOption'], { digit: i }));
   }
-  return response(...before, gather(
-    { action: ctx.urls.step('entry', st), input: 'dtmf', finishOnKey: '#', timeout: ID_TIMEOUT_S, actionOnEmptyResult: true },
-    ...content,
-  ));
+  return response(...before, gather(entryGather(ctx, 'entry', st, ID_TIMEOUT_S, spoken), ...content));
+}
+
+/** The speech recognition language of a prompt, when the call offers spoken entry and it has one. */
+const spokenIn = (st: CallState, speaker: Speaker): string | null => (st.speech ? speaker.speechLanguage : null);
+
+/** The <Gather> of an ID or PIN prompt: keys until '#', and speech where `spoken` names a language. */
+function entryGather(ctx: VoiceContext, step: Step, st: CallState, timeout: number, spoken: string | null): GatherAttrs {
+  const action = ctx.urls.step(step, st);
+  if (!spoken) return { action, input: 'dtmf', finishOnKey: '#', timeout, actionOnEmptyResult: true };
+  return {
+    action, input: 'dtmf speech', language: spoken, speechModel: 'numbers_and_commands', speechTimeout: String(SPEECH_PAUSE_S),
+    finishOnKey: '#', timeout, actionOnEmptyResult: true,
+  };
 }
 
 /** The metric reason of a lookup that does not admit. */
@@ -93,9 +108,11 @@ export function leaderStep(ctx: VoiceContext, st: CallState, conferenceId: strin
 }
 
 export function pinPrompt(ctx: VoiceContext, st: CallState, lead: PromptKey[] = []): string {
+  const speaker = ctx.voices.for(st.language);
+  const spoken = spokenIn(st, speaker);
   return response(gather(
-    { action: ctx.urls.step('pin', st), input: 'dtmf', finishOnKey: '#', timeout: PIN_TIMEOUT_S, actionOnEmptyResult: true },
-    ctx.voices.for(st.language).say([...lead, 'enterPin']),
+    entryGather(ctx, 'pin', st, PIN_TIMEOUT_S, spoken),
+    speaker.say(spoken ? [...lead, 'enterPin', 'orSayIt'] : [...lead, 'enterPin']),
   ));
 }
 

@@ -2,6 +2,7 @@
 // `language` Twilio accepts and a voice of that locale (PromptCatalogue.sayVoice). A language with
 // no voice of its own is spoken by its base language's voice, said once in the log.
 import { PromptCatalogue, type Language, type PromptKey, type SayVoice } from '../domain/prompts.js';
+import { isSpeechLanguage } from '../lib/speech-languages.js';
 import type { Logger } from '../logging.js';
 import { say, type Xml } from './twiml.js';
 
@@ -10,7 +11,11 @@ export class Speaker {
   /** Built <Say> elements by prompt keys: the same few are said on every call. */
   readonly #built = new Map<string, Xml>();
 
-  constructor(readonly lang: Language, readonly sayVoice: SayVoice) {
+  /**
+   * @param speechLanguage the language Twilio recognises speech in for this one (a GatherLanguage),
+   *   or null: keys only
+   */
+  constructor(readonly lang: Language, readonly sayVoice: SayVoice, readonly speechLanguage: string | null = null) {
     this.#attrs = { language: sayVoice.language, voice: sayVoice.voice };
   }
 
@@ -63,7 +68,10 @@ export class Voices {
       } else if (!voice.exact) {
         this.log?.info({ language: lang.tag, sayLanguage: voice.language, voice: voice.voice }, 'Twilio has no voice of this language\'s own locale: its base language\'s voice speaks it');
       }
-      s = new Speaker(lang, voice);
+      // recognised in its own tag, else as it is spoken, else as its base language is spoken (fr-BE: fr-FR)
+      const base = this.catalogue.sayVoice(lang.tag.split('-')[0]!, this.defaultVoice)?.language;
+      const recognised = [lang.tag, voice.language, base].find((t) => t !== undefined && isSpeechLanguage(t)) ?? null;
+      s = new Speaker(lang, voice, recognised);
       this.#speakers.set(tag, s);
     }
     return s;

@@ -65,6 +65,13 @@ describe('every <Say> the service can emit', () => {
     });
   }
 
+  it('recognises speech in a language of twilio-node\'s GatherLanguage list, for every accepted language', () => {
+    const gather = twilioList('GatherLanguage');
+    const voices = new Voices(promptCatalogue());
+    const wrong = acceptedLanguages(promptCatalogue()).filter((tag) => !gather.has(voices.for(tag).speechLanguage ?? 'none'));
+    expect(wrong).toEqual([]);
+  });
+
   it('speaks each region in its own voice where Twilio has one, else in the base language\'s catalogue voice', () => {
     const voices = new Voices(promptCatalogue());
     const pair = (tag: string) => { const s = voices.for(tag).sayVoice; return [s.language, s.voice]; };
