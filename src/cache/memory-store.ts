@@ -8,6 +8,8 @@ import type { CacheStore, ConferenceIdLookup, ConferenceIdLookupKeys, FieldWrite
 // Lua: tonumber(string.match(v, '^%a([0-9a-z]+)'), 36)
 const versionOf = (v: string) => parseInt(/^[A-Za-z]([0-9a-z]+)/.exec(v)?.[1] ?? '0', 36);
 
+const SWEEP_EVERY = 1000;
+
 interface Expiring<T> {
   value: T;
   expiresAt: number | null;
@@ -19,6 +21,8 @@ export class MemoryStore implements CacheStore {
   readonly #hashes = new Map<string, Map<string, string>>();
   readonly #sorted = new Map<string, Expiring<Map<string, number>>>();
   readonly #sets = new Map<string, Expiring<Set<string>>>();
+  /** Writes with an expiry since the last sweep: keys read never again (webhook answers) are swept. */
+  #expiringWrites = 0;
   // Markers are written by rebuilds on "this server"; a fresh process is a fresh server.
   readonly #identity = randomBytes(8).toString('hex');
 
@@ -83,6 +87,7 @@ export class MemoryStore implements CacheStore {
     this.#hashes.delete(key);
     this.#sorted.delete(key);
     this.#strings.set(key, { value, expiresAt: options.ttlMs ? Date.now() + options.ttlMs : null });
+    if (options.ttlMs && ++this.#expiringWrites >= SWEEP_EVERY) this.#sweep();
     return true;
   }
 
@@ -166,6 +171,20 @@ export class MemoryStore implements CacheStore {
   }
 
   async close(): Promise<void> {}
+
+  /** Drops expired keys, as Redis does by itself. */
+  #sweep(): void {
+    this.#expiringWrites = 0;
+    const now = Date.now();
+    for (const map of [this.#strings, this.#sorted, this.#sets] as Map<string, Expiring<unknown>>[]) {
+      for (const [key, e] of map) if (e.expiresAt !== null && e.expiresAt <= now) map.delete(key);
+    }
+  }
+
+  /** Keys held, expired ones included until swept (tests). */
+  get size(): number {
+    return this.#strings.size + this.#hashes.size + this.#sorted.size + this.#sets.size;
+  }
 
   #get(key: string): string | null {
     const e = this.#strings.get(key);

@@ -27,11 +27,13 @@ describe('voice URLs', () => {
     expect(decodeState(new URL(url).search.slice(1))).toEqual(state);
     const bare: CallState = { bridgeId, language: 'en-US', languages: ['en-US'], menu: false, failures: 0 };
     expect(decodeState(encodeState(bare))).toEqual(bare);
+    const spoken: CallState = { ...bare, prompts: 4, speech: true };
+    expect(decodeState(encodeState(spoken))).toEqual(spoken);
   });
 
   it('refuses state it did not write', () => {
     const ok = encodeState(state);
-    for (const bad of [ok.replace('f=2', 'f=12'), ok.replace('c=1234567', 'c=0123456'), ok.replace(/b=[^&]+/, 'b=short'), ok.replace('l=es-US', 'l=<x>'), ok.replace('p=1', 'p=x'), '']) {
+    for (const bad of [`${ok}&n=12`, `${ok}&n=x`, ok.replace('f=2', 'f=12'), ok.replace('c=1234567', 'c=0123456'), ok.replace(/b=[^&]+/, 'b=short'), ok.replace('l=es-US', 'l=<x>'), ok.replace('p=1', 'p=x'), '']) {
       expect(() => decodeState(bad), bad).toThrow(InvalidCallState);
     }
   });
