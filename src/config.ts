@@ -2,6 +2,7 @@
 // message that names the variable (see loadConfig / ConfigError).
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { isTtsVoice } from './lib/tts-voices.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -11,6 +12,10 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUndefin
 const redisUrl = z.string().refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://');
 const smtpUrl = z.string().refine((v) => /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://');
 const baseUrl = z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, ''));
+// Twilio signs the URL it requested, query included: a base URL with its own query or fragment
+// would put it between the path prefix and each step's path, which no request ever carries.
+const publicBaseUrl = baseUrl.refine((v) => !/[?#]/.test(v), 'must not have a query (?...) or a fragment (#...): scheme, host, port and path only');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
 /** 32 bytes given as 64 hex characters or as base64. */
 const secretsKey = z.string().transform((v, ctx) => {
@@ -37,7 +42,9 @@ const clusterNodes = z.string().transform((v, ctx) => {
 const envSchema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
   PORT: port.default(3000),
-  PUBLIC_BASE_URL: optional(baseUrl),
+  PUBLIC_BASE_URL: optional(publicBaseUrl),
+  // production wants https:// (Twilio's signatures are no secret over plain http); an explicit opt-out
+  ALLOW_INSECURE_PUBLIC_URL: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   DATABASE_URL: optional(z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'must start with postgres:// or postgresql://')),
   DATABASE_POOL_SIZE: positiveInt.default(10),
   // named prepared statements: on by default with DATABASE_URL, off for the embedded database
@@ -48,6 +55,11 @@ const envSchema = z.object({
   REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{0,32}$/, 'letters, digits, ":", "_" or "-", at most 32').default('att:'),
   TWILIO_AUTH_TOKEN: optional(z.string().min(8, 'looks too short for a Twilio auth token')),
   TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')),
+  // Webhooks announcing their algorithm in a settings header (Twilio's SharedKey signatures,
+  // HMAC-SHA256): off by default; otherwise the key they are checked with (see voice/signature.ts)
+  TWILIO_SHA256_SIGNATURES: z.enum(['off', 'auth-token', 'shared-key']).default('off'),
+  TWILIO_SIGNATURE_SETTINGS_HEADER: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name').default('X-Twilio-Webhooks-Signature-Settings'),
+  TWILIO_SHARED_KEY_SECRET: optional(z.string().min(8, 'looks too short for a SharedKey secret')),
   // where the Twilio REST API is reached (a proxy, or a local fake in tests); unset: Twilio itself
   TWILIO_API_BASE_URL: optional(baseUrl),
   BOOTSTRAP_ADMIN_KEY: optional(z.string().min(32, 'must be at least 32 characters')),
@@ -59,8 +71,8 @@ const envSchema = z.object({
   CALLER_FAILURE_WINDOW_S: positiveInt.default(3600),
   ADMIN_RATE_LIMIT_PER_MIN: positiveInt.default(6000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  HOLD_MUSIC_URL: optional(z.url()),
-  TTS_VOICE: optional(z.string().max(64)),
+  HOLD_MUSIC_URL: optional(httpUrl),
+  TTS_VOICE: optional(z.string().refine(isTtsVoice, 'must be an Amazon Polly voice Twilio offers, such as Polly.Joanna or Polly.Amy-Neural')),
   RUN_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   BRIDGE_ALARM_FAILURES_PER_MIN: positiveInt.default(120),
   BRIDGE_ALARM_DELAY_S: z.coerce.number().int().min(0).max(10).default(4),
@@ -89,7 +101,14 @@ export interface Config {
     | { kind: 'memory'; keyPrefix: string }
   >;
   /** `devDefault`: TWILIO_AUTH_TOKEN was unset outside production, so DEV_TWILIO_AUTH_TOKEN is used. */
-  readonly twilio: Readonly<{ authToken: string; accountSid: string | undefined; apiBaseUrl: string | undefined; devDefault: boolean }>;
+  readonly twilio: Readonly<{
+    authToken: string;
+    accountSid: string | undefined;
+    apiBaseUrl: string | undefined;
+    devDefault: boolean;
+    /** Signatures announced by the settings header (lower case): checked with which key, if at all. */
+    announcedSignatures: Readonly<{ settingsHeader: string; announced: 'off' | 'auth-token' | 'shared-key'; sharedKeySecret: string | undefined }>;
+  }>;
   readonly bootstrapAdminKey: string | undefined;
   readonly smtpUrl: string | undefined;
   readonly emailFrom: string;
@@ -135,7 +154,7 @@ export function loadConfigOrExit(program: string, source: Record<string, string 
   }
 }
 
-const REQUIRED_IN_PRODUCTION = ['DATABASE_URL', 'TWILIO_AUTH_TOKEN', 'SECRETS_KEY'] as const;
+const REQUIRED_IN_PRODUCTION = ['PUBLIC_BASE_URL', 'DATABASE_URL', 'TWILIO_AUTH_TOKEN', 'SECRETS_KEY'] as const;
 
 /** Parses the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
@@ -148,10 +167,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (e.NODE_ENV === 'production') {
     for (const name of REQUIRED_IN_PRODUCTION) if (e[name] === undefined) problems.push(`${name}: required when NODE_ENV=production`);
     if (!e.REDIS_URL && !e.REDIS_CLUSTER_NODES) problems.push('REDIS_URL: required when NODE_ENV=production (or REDIS_CLUSTER_NODES)');
+    if (e.PUBLIC_BASE_URL?.startsWith('http:') && !e.ALLOW_INSECURE_PUBLIC_URL) {
+      problems.push('PUBLIC_BASE_URL: must be https:// when NODE_ENV=production (set ALLOW_INSECURE_PUBLIC_URL=true to allow http://)');
+    }
   }
   if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) problems.push('REDIS_CLUSTER_NODES: set either REDIS_URL or REDIS_CLUSTER_NODES, not both');
   // the development default token must never reach Twilio's API
   if (e.TWILIO_ACCOUNT_SID && !e.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
+  if (e.TWILIO_SHA256_SIGNATURES === 'shared-key' && !e.TWILIO_SHARED_KEY_SECRET) problems.push('TWILIO_SHARED_KEY_SECRET: required with TWILIO_SHA256_SIGNATURES=shared-key');
   if (problems.length) throw new ConfigError(problems);
 
   const redis: Config['redis'] = e.REDIS_CLUSTER_NODES
@@ -174,6 +197,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       accountSid: e.TWILIO_ACCOUNT_SID,
       apiBaseUrl: e.TWILIO_API_BASE_URL,
       devDefault: e.TWILIO_AUTH_TOKEN === undefined,
+      announcedSignatures: {
+        settingsHeader: e.TWILIO_SIGNATURE_SETTINGS_HEADER.toLowerCase(),
+        announced: e.TWILIO_SHA256_SIGNATURES,
+        sharedKeySecret: e.TWILIO_SHARED_KEY_SECRET,
+      },
     },
     bootstrapAdminKey: e.BOOTSTRAP_ADMIN_KEY,
     smtpUrl: e.SMTP_URL,

@@ -102,6 +102,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly webhookRetries = new Counter({
+    name: 'attendant_voice_webhook_retries_total',
+    help: 'Webhooks Twilio sent again for a call step already handled (answered with the first answer, nothing counted twice)',
+    registers: [this.registry],
+  });
+
+  readonly reprompts = new Counter({
+    name: 'attendant_voice_reprompts_total',
+    help: 'ID prompts played again without an ID entered, by reason (language: the caller picked another language; silence)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly promptLimitReached = new Counter({
+    name: 'attendant_voice_prompt_limit_total',
+    help: 'Calls ended politely because the ID prompt was played as often as one call may hear it',
+    registers: [this.registry],
+  });
+
   readonly callsEnded = new Counter({
     name: 'attendant_calls_ended_total',
     help: 'Calls ended, by Twilio call status (from the number\'s status callback)',

@@ -25,6 +25,7 @@ export const presentNumber = (n: DialInNumberRow) => ({
   secondaryLanguages: n.secondary_languages,
   city: n.city,
   country: n.country,
+  speechInput: n.speech_input,
 });
 
 export const presentTenant = (t: TenantRow) => ({

@@ -35,6 +35,7 @@ export const putNumberBody = z.strictObject({
     .refine((l) => new Set(l).size === l.length, 'must not repeat a language'),
   city: name.nullable().optional(),
   country: country.nullable().optional(),
+  speechInput: z.boolean().default(false),
 }).superRefine((n, ctx) => {
   // the language menu offers the other languages; the primary one is already spoken
   const at = n.secondaryLanguages.indexOf(n.primaryLanguage);

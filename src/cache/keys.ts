@@ -46,6 +46,19 @@ export class CacheKeys {
     return `${this.prefix}${this.bridgeTag(bridgeId)}:l`;
   }
 
+  /**
+   * The last start or end event of each room of a bridge (sorted set owner ref → event time, ms),
+   * for the last few minutes: an older conference callback arriving later changes nothing.
+   */
+  roomEvents(bridgeId: string): string {
+    return `${this.prefix}${this.bridgeTag(bridgeId)}:le`;
+  }
+
+  /** SequenceNumbers of start and end callbacks already seen for one Twilio conference (a set). */
+  conferenceSequences(bridgeId: string, conferenceSid: string): string {
+    return `${this.prefix}${this.bridgeTag(bridgeId)}:cs:${conferenceSid}`;
+  }
+
   /** Failed ID entries on a bridge in the last minute (a sliding-window sorted set). */
   bridgeFailures(bridgeId: string): string {
     return `${this.prefix}${this.bridgeTag(bridgeId)}:f`;
@@ -82,6 +95,15 @@ export class CacheKeys {
   /** Set while the leader step of one owner is locked after too many wrong PINs. */
   pinLock(ownerRef: string): string {
     return `${this.prefix}pl:${ownerRef}`;
+  }
+
+  /**
+   * A webhook already handled (or being handled) for one call, by `kind` ('t': CallSid, URL and
+   * I-Twilio-Idempotency-Token; 'b': URL and the signed body) and a digest: its answer, for
+   * Twilio's retries. The keys of one call share a hash tag.
+   */
+  webhookAnswer(callSid: string, kind: 't' | 'b', digest: string): string {
+    return `${this.prefix}wh:{${callSid}}:${kind}:${digest}`;
   }
 
   /** Admin requests of one key or address in the current minute. */

@@ -3,10 +3,12 @@
 // values, see directory/entries.ts; sliding windows; expiries in real time); the same
 // behaviour tests run against both (test/cache/).
 import { randomBytes } from 'node:crypto';
-import type { CacheStore, ConferenceIdLookup, ConferenceIdLookupKeys, FieldWrite } from './store.js';
+import type { CacheStore, ConferenceIdLookup, ConferenceIdLookupKeys, FieldWrite, RoomEvent, RoomEventKeys, RoomEventOutcome } from './store.js';
 
 // Lua: tonumber(string.match(v, '^%a([0-9a-z]+)'), 36)
 const versionOf = (v: string) => parseInt(/^[A-Za-z]([0-9a-z]+)/.exec(v)?.[1] ?? '0', 36);
+
+const SWEEP_EVERY = 1000;
 
 interface Expiring<T> {
   value: T;
@@ -18,6 +20,9 @@ export class MemoryStore implements CacheStore {
   readonly #strings = new Map<string, Expiring<string>>();
   readonly #hashes = new Map<string, Map<string, string>>();
   readonly #sorted = new Map<string, Expiring<Map<string, number>>>();
+  readonly #sets = new Map<string, Expiring<Set<string>>>();
+  /** Writes with an expiry since the last sweep: keys read never again (webhook answers) are swept. */
+  #expiringWrites = 0;
   // Markers are written by rebuilds on "this server"; a fresh process is a fresh server.
   readonly #identity = randomBytes(8).toString('hex');
 
@@ -82,10 +87,12 @@ export class MemoryStore implements CacheStore {
     this.#hashes.delete(key);
     this.#sorted.delete(key);
     this.#strings.set(key, { value, expiresAt: options.ttlMs ? Date.now() + options.ttlMs : null });
+    if (options.ttlMs && ++this.#expiringWrites >= SWEEP_EVERY) this.#sweep();
     return true;
   }
 
   async del(key: string): Promise<void> {
+    this.#sets.delete(key);
     this.#strings.delete(key);
     this.#hashes.delete(key);
     this.#sorted.delete(key);
@@ -128,11 +135,56 @@ export class MemoryStore implements CacheStore {
     return n;
   }
 
+  async claimOrGet(keys: string[], value: string, ttlMs: number): Promise<string | null> {
+    for (const k of keys) {
+      const v = this.#get(k);
+      if (v !== null) return v;
+    }
+    for (const k of keys) await this.set(k, value, { ttlMs });
+    return null;
+  }
+
+  async roomEvent(k: RoomEventKeys, e: RoomEvent): Promise<RoomEventOutcome> {
+    if (e.sequence !== null) {
+      const seen = this.#sets.get(k.sequences);
+      const live = seen && (seen.expiresAt === null || seen.expiresAt > Date.now()) ? seen.value : new Set<string>();
+      if (live.has(e.sequence)) return 'replayed';
+      live.add(e.sequence);
+      this.#sets.set(k.sequences, { value: live, expiresAt: Date.now() + e.keepMs });
+    }
+    const last = this.#zset(k.roomEvents) ?? new Map<string, number>();
+    for (const [owner, at] of last) if (at <= e.nowMs - e.keepMs) last.delete(owner);
+    const before = last.get(e.owner);
+    if (e.kind === 'start') {
+      if (before !== undefined && e.atMs < before) return 'stale';
+      await this.zadd(k.liveRooms, e.atMs, e.owner);
+    } else {
+      await this.zrem(k.liveRooms, e.owner);
+    }
+    if (before === undefined || e.atMs > before) last.set(e.owner, e.atMs);
+    this.#sorted.set(k.roomEvents, { value: last, expiresAt: Date.now() + e.keepMs });
+    return 'applied';
+  }
+
   serverIdentity(): string {
     return this.#identity;
   }
 
   async close(): Promise<void> {}
+
+  /** Drops expired keys, as Redis does by itself. */
+  #sweep(): void {
+    this.#expiringWrites = 0;
+    const now = Date.now();
+    for (const map of [this.#strings, this.#sorted, this.#sets] as Map<string, Expiring<unknown>>[]) {
+      for (const [key, e] of map) if (e.expiresAt !== null && e.expiresAt <= now) map.delete(key);
+    }
+  }
+
+  /** Keys held, expired ones included until swept (tests). */
+  get size(): number {
+    return this.#strings.size + this.#hashes.size + this.#sorted.size + this.#sets.size;
+  }
 
   #get(key: string): string | null {
     const e = this.#strings.get(key);

@@ -5,8 +5,8 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logging.js';
-import type { CacheStore, ConferenceIdLookup, ConferenceIdLookupKeys, FieldWrite } from './store.js';
-import { CAS_FIELDS, CAS_FIELDS_IF_MARKER, DEL_IF_EQUALS, HGET_WITH_MARKER, INCR_WITH_EXPIRY, LOOKUP_CONFERENCE_ID, SET_IF_HELD, SLIDING_WINDOW } from './scripts.js';
+import type { CacheStore, ConferenceIdLookup, ConferenceIdLookupKeys, FieldWrite, RoomEvent, RoomEventKeys, RoomEventOutcome } from './store.js';
+import { CAS_FIELDS, CAS_FIELDS_IF_MARKER, CLAIM_OR_GET, DEL_IF_EQUALS, HGET_WITH_MARKER, INCR_WITH_EXPIRY, LOOKUP_CONFERENCE_ID, ROOM_EVENT, SET_IF_HELD, SLIDING_WINDOW } from './scripts.js';
 import { slotOf } from './slots.js';
 
 type Client = Redis | Cluster;
@@ -20,6 +20,8 @@ interface ScriptCommands {
   incrWithExpiry(...args: string[]): Promise<number>;
   delIfEquals(...args: string[]): Promise<number>;
   setIfHeld(...args: string[]): Promise<number>;
+  claimOrGet(numKeys: number, ...args: string[]): Promise<string | null>;
+  roomEvent(...args: string[]): Promise<RoomEventOutcome>;
 }
 
 export interface RedisStoreOptions {
@@ -97,6 +99,8 @@ export class RedisStore implements CacheStore {
     define('incrWithExpiry', INCR_WITH_EXPIRY, 1);
     define('delIfEquals', DEL_IF_EQUALS, 1);
     define('setIfHeld', SET_IF_HELD, 2);
+    define('claimOrGet', CLAIM_OR_GET);
+    define('roomEvent', ROOM_EVENT, 3);
     this.#commands = this.client as unknown as ScriptCommands;
 
     this.client.on('error', (err: Error) => this.log.debug({ err: err.message }, 'redis error'));
@@ -302,6 +306,16 @@ export class RedisStore implements CacheStore {
 
   async incrWithExpiry(key: string, ttlMs: number): Promise<number> {
     return Number(await this.#run(() => this.#commands.incrWithExpiry(key, String(ttlMs))));
+  }
+
+  async claimOrGet(keys: string[], value: string, ttlMs: number): Promise<string | null> {
+    const tag = hashTag(keys[0]!);
+    if (keys.some((k) => hashTag(k) !== tag)) throw new Error('claimOrGet: every key must share one hash tag');
+    return (await this.#run(() => this.#commands.claimOrGet(keys.length, ...keys, value, String(ttlMs)))) ?? null;
+  }
+
+  async roomEvent(k: RoomEventKeys, e: RoomEvent): Promise<RoomEventOutcome> {
+    return this.#run(() => this.#commands.roomEvent(k.liveRooms, k.roomEvents, k.sequences, e.owner, e.kind, String(e.atMs), e.sequence ?? '', String(e.nowMs), String(e.keepMs)));
   }
 
   async close(): Promise<void> {

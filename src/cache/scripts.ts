@@ -105,3 +105,47 @@ export const DEL_IF_EQUALS = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
+
+/**
+ * KEYS: one or more keys of one hash tag. ARGV: value, ttl (ms). When any key holds a value,
+ * returns the first one found and writes nothing; otherwise sets every key to the value with
+ * the expiry and returns false. (A retried webhook finds the first request's claim or answer.)
+ */
+export const CLAIM_OR_GET = `
+for i = 1, #KEYS do
+  local v = redis.call('GET', KEYS[i])
+  if v then return v end
+end
+for i = 1, #KEYS do
+  redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[2])
+end
+return false
+`;
+
+/**
+ * A conference's start or end callback, applied unless it is a replay or stale. KEYS: live rooms
+ * (owner → start ms), the rooms' last events (owner → event ms), the conference's seen
+ * SequenceNumbers. ARGV: owner, 'start' or 'end', event ms, sequence ('' when none), now ms,
+ * how long (ms) last events and sequences are kept. Returns 'applied', 'replayed' (the sequence
+ * was seen) or 'stale' (a start older than the room's last event). An end is never stale: taking
+ * a room's start away only brings back the organizer step.
+ */
+export const ROOM_EVENT = `
+local owner, kind, at, seq, now, keep = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+if seq ~= '' then
+  if redis.call('SADD', KEYS[3], seq) == 0 then return 'replayed' end
+  redis.call('PEXPIRE', KEYS[3], keep)
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - keep)
+local last = redis.call('ZSCORE', KEYS[2], owner)
+if last then last = tonumber(last) end
+if kind == 'start' then
+  if last and at < last then return 'stale' end
+  redis.call('ZADD', KEYS[1], at, owner)
+else
+  redis.call('ZREM', KEYS[1], owner)
+end
+if not last or at > last then redis.call('ZADD', KEYS[2], at, owner) end
+redis.call('PEXPIRE', KEYS[2], keep)
+return 'applied'
+`;

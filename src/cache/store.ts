@@ -27,6 +27,25 @@ export interface ConferenceIdLookup {
   liveSince: number | null;
 }
 
+export interface RoomEventKeys {
+  liveRooms: string;
+  roomEvents: string;
+  sequences: string;
+}
+
+export interface RoomEvent {
+  owner: string;
+  kind: 'start' | 'end';
+  atMs: number;
+  /** Twilio's SequenceNumber; null when the callback has none. */
+  sequence: string | null;
+  nowMs: number;
+  /** How long last events and seen sequences are kept. */
+  keepMs: number;
+}
+
+export type RoomEventOutcome = 'applied' | 'replayed' | 'stale';
+
 export interface CacheStore {
   readonly kind: 'redis' | 'cluster' | 'memory';
 
@@ -77,13 +96,20 @@ export interface CacheStore {
   incrWithExpiry(key: string, ttlMs: number): Promise<number>;
 
   /**
+   * Atomically: when one of `keys` (one hash tag) holds a value, that value, writing nothing;
+   * otherwise sets each to `value` for `ttlMs` and returns null.
+   */
+  claimOrGet(keys: string[], value: string, ttlMs: number): Promise<string | null>;
+
+  /** A conference start or end callback, unless replayed or stale (scripts.ts ROOM_EVENT). */
+  roomEvent(keys: RoomEventKeys, event: RoomEvent): Promise<RoomEventOutcome>;
+
+  /**
    * Who holds `key` now: changes whenever that server restarts or is replaced, so that a
    * marker written on another server (old data restored, failover) is not trusted. Null while
    * unknown (disconnected).
    */
   serverIdentity(key: string): string | null;
-
-
 
   close(): Promise<void>;
 }

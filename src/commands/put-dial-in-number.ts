@@ -49,7 +49,7 @@ export async function refuseIfDefault(sql: Sql, n: DialInNumberRow): Promise<voi
 
 function sameNumber(row: DialInNumberRow, n: DialInNumberInput): boolean {
   return row.bridge_id === n.bridgeId && row.type === n.type && row.primary_language === n.primaryLanguage
-    && row.city === n.city && row.country === n.country
+    && row.city === n.city && row.country === n.country && row.speech_input === n.speechInput
     && row.secondary_languages.length === n.secondaryLanguages.length
     && row.secondary_languages.every((l, i) => l === n.secondaryLanguages[i]);
 }

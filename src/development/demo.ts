@@ -37,7 +37,7 @@ export async function isEmpty(s: Services): Promise<boolean> {
 export async function seedDemo(s: Services): Promise<DemoDetails> {
   const bridge = await createBridge(s, ACTOR, { name: 'Demo bridge' });
   await putDialInNumber(s, ACTOR, DEMO_NUMBER, {
-    bridgeId: bridge.id, type: 'toll', primaryLanguage: 'en-US', secondaryLanguages: ['es-US'], city: 'Springfield', country: 'US',
+    bridgeId: bridge.id, type: 'toll', primaryLanguage: 'en-US', secondaryLanguages: ['es-US'], city: 'Springfield', country: 'US', speechInput: false,
   });
   await updateBridgeSettings(s, ACTOR, bridge.id, { defaultTollNumber: DEMO_NUMBER });
   const tenant = await createTenant(s, ACTOR, {

@@ -14,7 +14,7 @@
 // more than one command deadline (the store fails fast after it, see cache/redis-store.ts).
 import type { CacheKeys } from '../cache/keys.js';
 import { ownerRef, type OwnerKind } from '../lib/refs.js';
-import type { CacheStore, FieldWrite } from '../cache/store.js';
+import type { CacheStore, FieldWrite, RoomEventOutcome } from '../cache/store.js';
 import { DependencyError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { CircuitBreaker } from '../lib/breaker.js';
@@ -182,7 +182,7 @@ export class Directory {
       if (!row) return { status: 'not_found' };
       return found({
         version: BigInt(row.version), bridgeId: row.bridge_id, type: row.type,
-        primaryLanguage: row.primary_language, secondaryLanguages: row.secondary_languages,
+        primaryLanguage: row.primary_language, secondaryLanguages: row.secondary_languages, speechInput: row.speech_input,
       });
     } catch {
       return { status: 'unavailable' };
@@ -191,12 +191,16 @@ export class Directory {
 
   // ---- live rooms (Twilio conference status callbacks) --------------------------------------
 
-  async roomStarted(bridgeId: string, ownerKind: OwnerKind, ownerId: string, atMs = Date.now()): Promise<void> {
-    await this.store.zadd(this.keys.liveRooms(bridgeId), atMs, ownerRef(ownerKind, ownerId));
-  }
-
-  async roomEnded(bridgeId: string, ownerKind: OwnerKind, ownerId: string): Promise<void> {
-    await this.store.zrem(this.keys.liveRooms(bridgeId), ownerRef(ownerKind, ownerId));
+  /**
+   * A conference's start or end callback (Twilio's Timestamp, SequenceNumber and ConferenceSid).
+   * Applied unless its SequenceNumber was seen for that conference, or it is older than the
+   * room's last event: a replayed or late callback changes nothing. Callers check its age first.
+   */
+  async roomEvent(bridgeId: string, ownerKind: OwnerKind, ownerId: string, event: { kind: 'start' | 'end'; atMs: number; conferenceSid: string; sequence: string | null }, keepMs: number, nowMs = Date.now()): Promise<RoomEventOutcome> {
+    return this.store.roomEvent(
+      { liveRooms: this.keys.liveRooms(bridgeId), roomEvents: this.keys.roomEvents(bridgeId), sequences: this.keys.conferenceSequences(bridgeId, event.conferenceSid) },
+      { owner: ownerRef(ownerKind, ownerId), kind: event.kind, atMs: event.atMs, sequence: event.sequence, nowMs, keepMs },
+    );
   }
 
   // ---- writes (admin commands) ----------------------------------------------------------------

@@ -101,15 +101,17 @@ export interface NumberEntry {
   type: 'toll' | 'toll_free';
   primaryLanguage: string;
   secondaryLanguages: string[];
+  /** Spoken entry offered; a value written before it existed reads as false. */
+  speechInput: boolean;
 }
 
 export function encodeNumber(n: NumberEntry): string {
-  return `A${v36(n.version)}|${uuidToRef(n.bridgeId)}|${n.type === 'toll' ? 't' : 'f'}|${n.primaryLanguage}|${n.secondaryLanguages.join(',')}`;
+  return `A${v36(n.version)}|${uuidToRef(n.bridgeId)}|${n.type === 'toll' ? 't' : 'f'}|${n.primaryLanguage}|${n.secondaryLanguages.join(',')}${n.speechInput ? '|s' : ''}`;
 }
 
 export function decodeNumber(value: string): NumberEntry | null {
   if (kindOf(value) !== 'A') return null;
-  const [ver, bridge, type, primary, secondary] = value.slice(1).split('|');
+  const [ver, bridge, type, primary, secondary, flags = ''] = value.slice(1).split('|');
   if (!ver || !bridge || !type || !primary || secondary === undefined) return null;
   return {
     version: parseV36(ver),
@@ -117,5 +119,6 @@ export function decodeNumber(value: string): NumberEntry | null {
     type: type === 't' ? 'toll' : 'toll_free',
     primaryLanguage: primary,
     secondaryLanguages: secondary ? secondary.split(',') : [],
+    speechInput: flags.includes('s'),
   };
 }

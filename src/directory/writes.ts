@@ -53,6 +53,7 @@ export function numberWrite(keys: CacheKeys, row: NumberRow): FieldWrite {
       type: row.type,
       primaryLanguage: row.primary_language,
       secondaryLanguages: row.secondary_languages,
+      speechInput: row.speech_input,
     }),
   };
 }

@@ -99,6 +99,16 @@ export class SimulatedCall {
     return this.#gathered(g, digits, finishedOnKey);
   }
 
+  /**
+   * The caller speaks at the pending <Gather>, which must take speech (input="dtmf speech"):
+   * Twilio posts what it recognised as SpeechResult, with its Confidence, and no Digits.
+   */
+  async speak(said: string, confidence = 0.92): Promise<this> {
+    const g = this.#takeGather('speak');
+    if (!(g.node.attrs.input ?? 'dtmf').split(/\s+/).includes('speech')) throw new Error('speak() at a <Gather> that takes no speech');
+    return this.#post(g, { SpeechResult: said, Confidence: String(confidence) });
+  }
+
   /** The caller says nothing until the <Gather> times out. */
   async silence(): Promise<this> {
     return this.#gathered(this.#takeGather('silence'), '', '');
@@ -121,10 +131,14 @@ export class SimulatedCall {
 
   async #gathered(g: PendingGather, digits: string, finishedOnKey: string): Promise<this> {
     if (digits === '' && g.node.attrs.actionOnEmptyResult !== 'true') return this.#run(g.rest, g.docUrl);
-    const action = new URL(g.node.attrs.action ?? g.docUrl, g.docUrl).toString();
-    const method = (g.node.attrs.method ?? 'POST').toUpperCase() === 'GET' ? 'GET' : 'POST';
     const extra: Record<string, string> = { Digits: digits };
     if (finishedOnKey) extra.FinishedOnKey = finishedOnKey;
+    return this.#post(g, extra);
+  }
+
+  async #post(g: PendingGather, extra: Record<string, string>): Promise<this> {
+    const action = new URL(g.node.attrs.action ?? g.docUrl, g.docUrl).toString();
+    const method = (g.node.attrs.method ?? 'POST').toUpperCase() === 'GET' ? 'GET' : 'POST';
     return this.#fetch(action, extra, method);
   }
 

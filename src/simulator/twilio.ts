@@ -40,7 +40,16 @@ export class Webhooks {
     return this.serviceUrl + publicUrl.slice(this.publicBaseUrl.length);
   }
 
-  async send(publicUrl: string, params: Record<string, string>, options: { method?: 'GET' | 'POST'; signature?: string } = {}): Promise<WebhookAnswer> {
+  /**
+   * Posts (or GETs) `params` to `publicUrl`, signed as Twilio signs it unless `signature` is
+   * given. Each request carries a fresh I-Twilio-Idempotency-Token unless `idempotencyToken`
+   * is given (a retry sends the first one's again); `headers` are added as they are.
+   */
+  async send(
+    publicUrl: string,
+    params: Record<string, string>,
+    options: { method?: 'GET' | 'POST'; signature?: string; idempotencyToken?: string; headers?: Record<string, string> } = {},
+  ): Promise<WebhookAnswer> {
     const method = options.method ?? 'POST';
     let url = publicUrl;
     let body: string | undefined;
@@ -53,8 +62,9 @@ export class Webhooks {
       headers: {
         'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
         'x-twilio-signature': signature,
-        'i-twilio-idempotency-token': randomBytes(8).toString('hex'),
+        'i-twilio-idempotency-token': options.idempotencyToken ?? randomBytes(8).toString('hex'),
         'user-agent': 'TwilioProxy/1.1',
+        ...options.headers,
       },
     });
     return { url: publicUrl, status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.text() };

@@ -8,6 +8,8 @@ export interface NumberRow {
   type: 'toll' | 'toll_free';
   primary_language: string;
   secondary_languages: string[];
+  /** Callers may say the ID and PIN (Gather input "dtmf speech"). */
+  speech_input: boolean;
   version: string;
 }
 
@@ -23,9 +25,10 @@ export interface DialInNumberInput {
   secondaryLanguages: string[];
   city: string | null;
   country: string | null;
+  speechInput: boolean;
 }
 
-const COLUMNS = 'number, bridge_id, type, primary_language, secondary_languages, city, country, version';
+const COLUMNS = 'number, bridge_id, type, primary_language, secondary_languages, city, country, speech_input, version';
 
 /** `lock`: 'update' to change the row, 'share' to rely on it (e.g. as a bridge default) until COMMIT. */
 export async function findNumber(sql: Sql, number: string, { lock }: { lock?: 'update' | 'share' } = {}): Promise<DialInNumberRow | null> {
@@ -37,18 +40,18 @@ export async function findNumber(sql: Sql, number: string, { lock }: { lock?: 'u
 /** Inserts the number; null when it exists already (a concurrent PUT may have just made it). */
 export async function insertNumber(sql: Sql, number: string, n: DialInNumberInput): Promise<DialInNumberRow | null> {
   const { rows } = await sql.query<DialInNumberRow>(
-    `INSERT INTO dial_in_numbers (number, bridge_id, type, primary_language, secondary_languages, city, country)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (number) DO NOTHING RETURNING ${COLUMNS}`,
-    [number, n.bridgeId, n.type, n.primaryLanguage, n.secondaryLanguages, n.city, n.country],
+    `INSERT INTO dial_in_numbers (number, bridge_id, type, primary_language, secondary_languages, city, country, speech_input)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (number) DO NOTHING RETURNING ${COLUMNS}`,
+    [number, n.bridgeId, n.type, n.primaryLanguage, n.secondaryLanguages, n.city, n.country, n.speechInput],
   );
   return rows[0] ?? null;
 }
 
 export async function replaceNumber(sql: Sql, number: string, n: DialInNumberInput): Promise<DialInNumberRow> {
   const { rows } = await sql.query<DialInNumberRow>(
-    `UPDATE dial_in_numbers SET bridge_id = $2, type = $3, primary_language = $4, secondary_languages = $5, city = $6, country = $7
+    `UPDATE dial_in_numbers SET bridge_id = $2, type = $3, primary_language = $4, secondary_languages = $5, city = $6, country = $7, speech_input = $8
       WHERE number = $1 RETURNING ${COLUMNS}`,
-    [number, n.bridgeId, n.type, n.primaryLanguage, n.secondaryLanguages, n.city, n.country],
+    [number, n.bridgeId, n.type, n.primaryLanguage, n.secondaryLanguages, n.city, n.country, n.speechInput],
   );
   return rows[0]!;
 }
@@ -67,7 +70,7 @@ export async function listNumbers(sql: Sql, bridgeId?: string): Promise<DialInNu
 
 /** Every number, as the directory caches it (a rebuild). */
 export async function allNumberEntries(sql: Sql): Promise<NumberRow[]> {
-  const { rows } = await sql.query<NumberRow>('SELECT number, bridge_id, type, primary_language, secondary_languages, version FROM dial_in_numbers');
+  const { rows } = await sql.query<NumberRow>('SELECT number, bridge_id, type, primary_language, secondary_languages, speech_input, version FROM dial_in_numbers');
   return rows;
 }
 

@@ -5,6 +5,7 @@ import { CallerLimits, PinGuard } from './abuse.js';
 import { BridgeAlarm } from './bridge-alarm.js';
 import { promptCatalogue, type PromptCatalogue } from '../domain/prompts.js';
 import type { Params } from './signature.js';
+import { WebhookReplays } from './replays.js';
 import { Voices } from './speech.js';
 import { VoiceUrls } from './urls.js';
 
@@ -17,6 +18,7 @@ export interface VoiceContext {
   readonly pins: PinGuard;
   readonly alarm: BridgeAlarm;
   readonly holdMusicUrl: string | undefined;
+  readonly replays: WebhookReplays;
 }
 
 /** One webhook, signature already checked. */
@@ -33,11 +35,12 @@ export function createVoiceContext(s: Services, catalogue: PromptCatalogue = pro
     s,
     log,
     urls: new VoiceUrls(s.config.publicBaseUrl),
-    voices: new Voices(catalogue, s.config.ttsVoice),
+    voices: new Voices(catalogue, s.config.ttsVoice, log),
     callers: new CallerLimits(s.cache, s.keys, s.config.callerFailureLimit, s.config.callerFailureWindowS * 1000, log),
     pins: new PinGuard(s.cache, s.keys, log),
     alarm: new BridgeAlarm(s.cache, s.keys, s.metrics, log, s.config.bridgeAlarmFailuresPerMin, s.config.bridgeAlarmDelayS),
     holdMusicUrl: s.config.holdMusicUrl,
+    replays: new WebhookReplays(s.cache, s.keys, log, () => s.metrics.webhookRetries.inc()),
   };
 }
 

@@ -6,28 +6,56 @@ import { callerBucket } from './abuse.js';
 import type { VoiceContext, VoiceRequest } from './context.js';
 import type { PromptKey } from '../domain/prompts.js';
 import type { CallState } from './state.js';
-import { dialConference, gather, hangup, pause, response, type Xml } from './twiml.js';
+import type { Speaker } from './speech.js';
+import type { Step } from './urls.js';
+import { dialConference, gather, hangup, pause, response, type GatherAttrs, type Xml } from './twiml.js';
 
 /** Failed ID entries, and PIN prompts, one call may use. */
 export const MAX_ID_ATTEMPTS = 3;
 export const MAX_PIN_TRIES = 3;
 export const MAX_PARTICIPANTS = 250;
+/**
+ * ID prompts one call may hear: the first, and each again after a language switch, a silence or
+ * a failed entry. A caller who only switches languages (or says nothing) cannot hold the line.
+ */
+export const MAX_ID_PROMPTS = 6;
 /** Seconds of silence after a prompt before the Gather gives up. */
 const ID_TIMEOUT_S = 6;
 const LEADER_TIMEOUT_S = 4;
 const PIN_TIMEOUT_S = 6;
+/** Seconds of silence after speech that end a spoken entry (digits are often said in groups). */
+const SPEECH_PAUSE_S = 3;
 
-/** Asks for the conference ID; `lead` is said first (why we ask again). */
-export function idPrompt(ctx: VoiceContext, st: CallState, lead: PromptKey[] = [], before: Xml[] = []): string {
+/**
+ * Asks for the conference ID; `lead` is said first (why we ask again). Past MAX_ID_PROMPTS in the
+ * call, says goodbye instead (counted in attendant_voice_prompt_limit_total).
+ */
+export function idPrompt(ctx: VoiceContext, current: CallState, lead: PromptKey[] = [], before: Xml[] = []): string {
+  const st: CallState = { ...current, prompts: (current.prompts ?? 0) + 1 };
   const speaker = ctx.voices.for(st.language);
-  const content: Xml[] = [speaker.say([...lead, 'enterId'])];
+  if (st.prompts! > MAX_ID_PROMPTS) {
+    ctx.s.metrics.promptLimitReached.inc();
+    return response(...before, speaker.say([...lead, 'tooManyPrompts']), hangup());
+  }
+  const spoken = spokenIn(st, speaker);
+  const content: Xml[] = [speaker.say(spoken ? [...lead, 'enterId', 'orSayIt'] : [...lead, 'enterId'])];
   if (st.menu) {
     for (let i = 1; i < st.languages.length; i++) content.push(ctx.voices.for(st.languages[i]!).say(['languageOption'], { digit: i }));
   }
-  return response(...before, gather(
-    { action: ctx.urls.step('entry', st), input: 'dtmf', finishOnKey: '#', timeout: ID_TIMEOUT_S, actionOnEmptyResult: true },
-    ...content,
-  ));
+  return response(...before, gather(entryGather(ctx, 'entry', st, ID_TIMEOUT_S, spoken), ...content));
+}
+
+/** The speech recognition language of a prompt, when the call offers spoken entry and it has one. */
+const spokenIn = (st: CallState, speaker: Speaker): string | null => (st.speech ? speaker.speechLanguage : null);
+
+/** The <Gather> of an ID or PIN prompt: keys until '#', and speech where `spoken` names a language. */
+function entryGather(ctx: VoiceContext, step: Step, st: CallState, timeout: number, spoken: string | null): GatherAttrs {
+  const action = ctx.urls.step(step, st);
+  if (!spoken) return { action, input: 'dtmf', finishOnKey: '#', timeout, actionOnEmptyResult: true };
+  return {
+    action, input: 'dtmf speech', language: spoken, speechModel: 'numbers_and_commands', speechTimeout: String(SPEECH_PAUSE_S),
+    finishOnKey: '#', timeout, actionOnEmptyResult: true,
+  };
 }
 
 /** The metric reason of a lookup that does not admit. */
@@ -80,9 +108,11 @@ export function leaderStep(ctx: VoiceContext, st: CallState, conferenceId: strin
 }
 
 export function pinPrompt(ctx: VoiceContext, st: CallState, lead: PromptKey[] = []): string {
+  const speaker = ctx.voices.for(st.language);
+  const spoken = spokenIn(st, speaker);
   return response(gather(
-    { action: ctx.urls.step('pin', st), input: 'dtmf', finishOnKey: '#', timeout: PIN_TIMEOUT_S, actionOnEmptyResult: true },
-    ctx.voices.for(st.language).say([...lead, 'enterPin']),
+    entryGather(ctx, 'pin', st, PIN_TIMEOUT_S, spoken),
+    speaker.say(spoken ? [...lead, 'enterPin', 'orSayIt'] : [...lead, 'enterPin']),
   ));
 }
 
@@ -93,13 +123,13 @@ export const callersMayStart = (c: ActiveConference) => c.started || c.allowCall
  * Puts the caller into the room. The leader starts it; so does anyone once it runs or when the
  * tenant lets callers start meetings (a room marked running whose 'end' callback got lost then
  * still lets people talk, rather than leaving everyone on hold for a leader step we skip).
- * Participants of a room that has not started wait with hold music.
+ * Everyone may wait in it (a participant for the organizer, a leader or an early caller for the
+ * others), so every <Conference> carries HOLD_MUSIC_URL when it is set.
  */
 export function joinConference(ctx: VoiceContext, st: CallState, c: ActiveConference, role: 'leader' | 'participant', lead: PromptKey[] = []): string {
   ctx.s.metrics.callerJoined(role);
   const starts = role === 'leader' || callersMayStart(c);
   const announce: PromptKey = role === 'leader' ? 'joiningAsLeader' : starts ? 'joining' : 'waitForLeader';
-  const waits = !starts && ctx.holdMusicUrl !== undefined;
   return response(
     ctx.voices.for(st.language).say([...lead, announce]),
     dialConference(c.room, {
@@ -107,8 +137,8 @@ export function joinConference(ctx: VoiceContext, st: CallState, c: ActiveConfer
       endConferenceOnExit: false,
       beep: c.entryExitAnnouncements === 'tones',
       maxParticipants: MAX_PARTICIPANTS,
-      waitUrl: waits ? ctx.holdMusicUrl : undefined,
-      waitMethod: waits ? 'GET' : undefined,
+      waitUrl: ctx.holdMusicUrl,
+      waitMethod: ctx.holdMusicUrl !== undefined ? 'GET' : undefined,
       statusCallback: ctx.urls.conferenceEvents(st.bridgeId),
       statusCallbackEvent: 'start end join leave',
       statusCallbackMethod: 'POST',

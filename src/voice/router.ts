@@ -13,24 +13,28 @@ import type { Services } from '../services.js';
 import { createVoiceContext, field, type VoiceContext, type VoiceRequest } from './context.js';
 import { apology } from './flow.js';
 import { BodyTooLarge, parseForm, readBody } from './form.js';
-import { validSignature } from './signature.js';
+import { checkSignature, type SignatureSettings } from './signature.js';
 import { decodeState, type CallState } from './state.js';
 import { conferenceEvent, callStatus, fallback } from './steps/events.js';
 import { entry } from './steps/entry.js';
 import { incoming } from './steps/incoming.js';
 import { leader, pin } from './steps/leader.js';
+import { response } from './twiml.js';
 import { VOICE_PATHS } from './urls.js';
 
-/** A step of the call (its state read from the query) or a callback (given the raw query). */
+/**
+ * A step of the call (its state read from the query: a <Gather> action) or a callback (given the
+ * raw query). `once`: a retry of the same request gets the first answer, and nothing runs again.
+ */
 type Step =
-  | { call: (ctx: VoiceContext, req: VoiceRequest, st: CallState) => Promise<string> }
-  | { callback: (ctx: VoiceContext, req: VoiceRequest, query: string) => Promise<string> | string };
+  | { call: (ctx: VoiceContext, req: VoiceRequest, st: CallState) => Promise<string>; once: true }
+  | { callback: (ctx: VoiceContext, req: VoiceRequest, query: string) => Promise<string> | string; once?: true };
 
 const STEPS: Record<string, Step> = {
-  [VOICE_PATHS.incoming]: { callback: (ctx, req) => incoming(ctx, req) },
-  [VOICE_PATHS.entry]: { call: entry },
-  [VOICE_PATHS.leader]: { call: leader },
-  [VOICE_PATHS.pin]: { call: pin },
+  [VOICE_PATHS.incoming]: { callback: (ctx, req) => incoming(ctx, req), once: true },
+  [VOICE_PATHS.entry]: { call: entry, once: true },
+  [VOICE_PATHS.leader]: { call: leader, once: true },
+  [VOICE_PATHS.pin]: { call: pin, once: true },
   [VOICE_PATHS.conferenceEvents]: { callback: (ctx, req, query) => conferenceEvent(ctx, req, refToUuid(new URLSearchParams(query).get('b') ?? '')) },
   [VOICE_PATHS.status]: { callback: (ctx, req) => callStatus(ctx, req) },
   [VOICE_PATHS.fallback]: { callback: (ctx, req) => fallback(ctx, req) },
@@ -40,9 +44,16 @@ export type VoiceHandler = (req: IncomingMessage, res: ServerResponse, pathAndQu
 
 type Reply = ({ twiml: string } | { problem: AppError }) & { callSid?: string };
 
+/**
+ * Call statuses of a call that is over: Twilio still posts a <Gather> action when the caller
+ * hangs up during it. Such an action is not an entry: nothing is counted, nothing is said.
+ */
+const CALL_OVER = new Set(['completed', 'canceled', 'failed', 'busy', 'no-answer']);
+const NOTHING = response();
+
 /** The /voice/* handler; `pathAndQuery` is the URL as received, e.g. "/voice/entry?b=...". */
 export function voiceHandler(ctx: VoiceContext): VoiceHandler {
-  const token = ctx.s.config.twilio.authToken;
+  const signatures: SignatureSettings = { authToken: ctx.s.config.twilio.authToken, ...ctx.s.config.twilio.announcedSignatures };
   const timings = { ok: ctx.s.metrics.httpDuration.labels('voice', '2xx'), refused: ctx.s.metrics.httpDuration.labels('voice', '4xx') };
 
   async function decide(req: IncomingMessage, pathAndQuery: string, path: string): Promise<Reply> {
@@ -60,20 +71,36 @@ export function voiceHandler(ctx: VoiceContext): VoiceHandler {
     }
     const callSid = field(params, 'CallSid');
     const signed = req.method === 'POST' ? params : {};
-    if (!validSignature(token, header(req, 'x-twilio-signature'), ctx.urls.requested(pathAndQuery), signed)) {
+    const signature = header(req, 'x-twilio-signature');
+    if (!checkSignature(signatures, signature, header(req, signatures.settingsHeader), ctx.urls.requested(pathAndQuery), signed)) {
       ctx.log.warn({ path, callSid: callSid || undefined, caller: maskNumber(field(params, 'From')) }, 'voice webhook refused: signature does not match PUBLIC_BASE_URL + path + query');
       return { problem: new AppError('forbidden', 'the request is not signed by Twilio for this URL'), callSid };
     }
 
+    const step = STEPS[path];
+    if (step && 'call' in step && CALL_OVER.has(field(params, 'CallStatus'))) {
+      ctx.log.debug({ callSid, path }, 'action of a call that is over: nothing counted');
+      return { twiml: NOTHING, callSid };
+    }
+    const claim = step?.once
+      ? await ctx.replays.claim({ callSid, pathAndQuery, idempotencyToken: header(req, 'i-twilio-idempotency-token'), params })
+      : null;
+    if (claim?.kind === 'retry') return { twiml: claim.twiml, callSid };
+
     let state: CallState | null = null;
     try {
-      const step = STEPS[path];
       if (!step) throw new Error(`no voice step at ${path}`);
       const request: VoiceRequest = { params, callSid, from: field(params, 'From'), to: field(params, 'To') };
-      if ('callback' in step) return { twiml: await step.callback(ctx, request, query), callSid };
-      state = decodeState(query);
-      return { twiml: await step.call(ctx, request, state), callSid };
+      let twiml: string;
+      if ('callback' in step) twiml = await step.callback(ctx, request, query);
+      else {
+        state = decodeState(query);
+        twiml = await step.call(ctx, request, state);
+      }
+      if (claim) void ctx.replays.answered(claim, twiml);
+      return { twiml, callSid };
     } catch (err) {
+      if (claim) void ctx.replays.failed(claim);
       ctx.log.error({ err, callSid, path }, 'voice step failed; the caller hears an apology');
       return { twiml: apology(ctx, state?.language), callSid };
     }

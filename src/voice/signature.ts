@@ -1,19 +1,25 @@
-// X-Twilio-Signature: base64 HMAC-SHA1, keyed with the auth token, over the full URL Twilio
-// requested followed by every POST parameter as name + value, names sorted. The same algorithm
-// as twilio.getExpectedTwilioSignature (a unit test holds them together), without its URL
-// re-parsing on every request.
+// X-Twilio-Signature: base64 HMAC, keyed with the auth token (or a SharedKey secret), over the
+// full URL Twilio requested followed by every POST parameter as name + value, names sorted. The
+// same algorithm as twilio.getExpectedTwilioSignature, and the same URLs accepted as
+// twilio.validateRequest (test/unit/signature.test.ts holds them together): first the URL as
+// received without its port and with it (Twilio has signed both spellings, and strips a
+// non-default port on some requests), then the official validator itself for the rare rest.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import twilio from 'twilio';
 
 export type Params = Record<string, string | string[]>;
 
-export function expectedSignature(authToken: string, url: string, params: Params): string {
+export type SignatureAlgorithm = 'HMAC_SHA1' | 'HMAC_SHA256';
+const HASH: Record<SignatureAlgorithm, string> = { HMAC_SHA1: 'sha1', HMAC_SHA256: 'sha256' };
+
+export function expectedSignature(key: string, url: string, params: Params, algorithm: SignatureAlgorithm = 'HMAC_SHA1'): string {
   let data = url; // one update: each call into the HMAC costs more than the concatenation
   for (const name of Object.keys(params).sort()) {
     const value = params[name]!;
     if (typeof value === 'string') data += name + value;
     else for (const v of [...new Set(value)].sort()) data += name + v;
   }
-  return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
+  return createHmac(HASH[algorithm], key).update(data, 'utf8').digest('base64');
 }
 
 function same(a: string, b: string): boolean {
@@ -22,24 +28,57 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/**
- * True when `signature` matches `url`. Twilio sometimes signs an https URL with its default
- * port spelled out (or not), so, like twilio.validateRequest, the other spelling is tried too.
- */
-export function validSignature(authToken: string, signature: string | undefined, url: string, params: Params): boolean {
+/** True when `signature` is Twilio's for `url` (or a spelling of it the official validator accepts). */
+export function validSignature(key: string, signature: string | undefined, url: string, params: Params, algorithm: SignatureAlgorithm = 'HMAC_SHA1'): boolean {
   if (!signature) return false;
-  if (same(signature, expectedSignature(authToken, url, params))) return true;
-  const other = otherPortSpelling(url);
-  return other !== null && same(signature, expectedSignature(authToken, other, params));
+  for (const candidate of portSpellings(url)) if (same(signature, expectedSignature(key, candidate, params, algorithm))) return true;
+  try {
+    return twilio.validateRequest(key, signature, url, params, algorithm);
+  } catch {
+    return false; // a URL `new URL()` cannot read
+  }
 }
 
-/** "https://h/x" ↔ "https://h:443/x" (and :80 for http); null when the port is not a default. */
-export function otherPortSpelling(url: string): string | null {
-  const m = /^(https?):\/\/([^/?#@]*@)?(\[[^\]]+\]|[^/?#:]+)(:\d+)?(.*)$/i.exec(url);
-  if (!m) return null;
-  const [, scheme, userInfo = '', host, port, rest] = m;
-  const defaultPort = scheme!.toLowerCase() === 'https' ? ':443' : ':80';
-  if (port === undefined) return `${scheme}://${userInfo}${host}${defaultPort}${rest}`;
-  if (port === defaultPort) return `${scheme}://${userInfo}${host}${rest}`;
-  return null;
+/**
+ * twilio-node's first two candidates: the URL without any port, and with its port (the scheme's
+ * default added when it has none). So "https://h:8443/x" is also accepted as "https://h/x",
+ * never as another host, path or port.
+ */
+export function portSpellings(url: string): [string, string] {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i.exec(url);
+  if (!m) return [url, url];
+  const [prefix, scheme, authority] = m as unknown as [string, string, string];
+  const at = authority.lastIndexOf('@');
+  const userInfo = authority.slice(0, at + 1);
+  const hostAndPort = authority.slice(at + 1);
+  const colon = hostAndPort.indexOf(':', hostAndPort.lastIndexOf(']') + 1); // after an IPv6 literal
+  const host = colon < 0 ? hostAndPort : hostAndPort.slice(0, colon);
+  const rest = url.slice(prefix.length);
+  const withoutPort = scheme + userInfo + host + rest;
+  const withPort = colon < 0 ? scheme + userInfo + host + (scheme.toLowerCase() === 'https://' ? ':443' : ':80') + rest : url;
+  return [withoutPort, withPort];
+}
+
+/** How webhooks announcing another algorithm (Twilio's SharedKey signatures) are checked. */
+export interface SignatureSettings {
+  authToken: string;
+  /** The header naming the algorithm, lower case (X-Twilio-Webhooks-Signature-Settings). */
+  settingsHeader: string;
+  /** off: only HMAC-SHA1 with the auth token; otherwise the key announced signatures are checked with. */
+  announced: 'off' | 'auth-token' | 'shared-key';
+  sharedKeySecret: string | undefined;
+}
+
+/**
+ * The check of one request, as twilio.webhook() makes it: without the settings header, HMAC-SHA1
+ * with the auth token; with it (when enabled), the algorithm the header names (HMAC_SHA1 or
+ * HMAC_SHA256, read by twilio.getSignatureAlgorithm), with the configured key. Anything else,
+ * an unknown algorithm included, is refused.
+ */
+export function checkSignature(settings: SignatureSettings, signature: string | undefined, announcement: string | undefined, url: string, params: Params): boolean {
+  if (settings.announced === 'off' || !announcement) return validSignature(settings.authToken, signature, url, params);
+  const algorithm = twilio.getSignatureAlgorithm(announcement).toUpperCase();
+  if (algorithm !== 'HMAC_SHA1' && algorithm !== 'HMAC_SHA256') return false;
+  const key = settings.announced === 'shared-key' ? settings.sharedKeySecret : settings.authToken;
+  return key !== undefined && validSignature(key, signature, url, params, algorithm);
 }

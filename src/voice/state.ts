@@ -16,6 +16,10 @@ export interface CallState {
   menu: boolean;
   /** Failed ID entries in this call. */
   failures: number;
+  /** ID prompts played in this call (absent: none yet); bounded by MAX_ID_PROMPTS. */
+  prompts?: number;
+  /** The number offers spoken entry of the ID and PIN (where the language is recognised). */
+  speech?: boolean;
   /** The ID entered, once it was found active (organizer and PIN steps re-check it). */
   conferenceId?: string;
   /** PIN prompts used in this call. */
@@ -35,6 +39,8 @@ export class InvalidCallState extends Error {
 export function encodeState(st: CallState): string {
   let q = `b=${uuidToRef(st.bridgeId)}&l=${st.language}&ls=${st.languages.join('.')}&f=${st.failures}`;
   if (st.menu) q += '&m=1';
+  if (st.prompts !== undefined) q += `&n=${st.prompts}`;
+  if (st.speech) q += '&s=1';
   if (st.conferenceId !== undefined) q += `&c=${st.conferenceId}`;
   if (st.pinTries !== undefined) q += `&p=${st.pinTries}`;
   return q;
@@ -58,6 +64,12 @@ export function decodeState(query: string): CallState {
     throw new InvalidCallState('b');
   }
   const st: CallState = { bridgeId, language, languages, menu: q.get('m') === '1', failures: Number(failures) };
+  if (q.get('s') === '1') st.speech = true;
+  const n = q.get('n');
+  if (n !== null) {
+    if (!COUNT.test(n)) throw new InvalidCallState('n');
+    st.prompts = Number(n);
+  }
   const c = q.get('c');
   if (c !== null) {
     if (!CONFERENCE_ID_PATTERN.test(c)) throw new InvalidCallState('c');

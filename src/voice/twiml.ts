@@ -74,7 +74,12 @@ export const pause = (seconds: number): Xml => element('Pause', { length: second
 export interface GatherAttrs {
   action: string;
   method?: 'POST' | 'GET';
+  /** 'dtmf', or 'dtmf speech' with the speech attributes below. */
   input?: string;
+  /** The speech recognition language (a GatherLanguage value). */
+  language?: string;
+  speechModel?: string;
+  speechTimeout?: string;
   finishOnKey?: string;
   numDigits?: number;
   timeout?: number;

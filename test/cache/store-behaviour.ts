@@ -218,5 +218,67 @@ export function cacheStoreBehaviour(name: string, open: () => Promise<CacheStore
         expect(await store.incrWithExpiry(k, 200)).toBe(1);
       });
     });
+
+    describe('webhook answers', () => {
+      it('claimOrGet claims every key at once, or returns what one holds and writes nothing', async () => {
+        const tag = freshTag();
+        const [a, b, c] = [key(tag, 'wa'), key(tag, 'wb'), key(tag, 'wc')];
+        expect(await store.claimOrGet([a, b], 'P', 10_000)).toBeNull();
+        expect([await store.get(a), await store.get(b)]).toEqual(['P', 'P']);
+        await store.set(b, 'Danswer', { ttlMs: 10_000 });
+        expect(await store.claimOrGet([c, b], 'P', 10_000)).toBe('Danswer');
+        expect(await store.get(c)).toBeNull(); // nothing written when one key holds a value
+        const racers = await Promise.all(Array.from({ length: 20 }, () => store.claimOrGet([c], 'P', 10_000)));
+        expect(racers.filter((r) => r === null)).toHaveLength(1);
+      });
+
+      it('claims expire', async () => {
+        const k = key(freshTag(), 'w');
+        expect(await store.claimOrGet([k], 'P', 150)).toBeNull();
+        await sleep(300);
+        expect(await store.claimOrGet([k], 'P', 150)).toBeNull();
+      });
+    });
+
+    describe('room events', () => {
+      const now = 10_000_000;
+      const keep = 60_000;
+      const ownerId = randomUUID();
+      const owner = ownerRef('user', ownerId);
+      /** Keys of a fresh bridge with the owner's ID active, so the lookup reads the room's start. */
+      const setup = async () => {
+        const tag = freshTag();
+        const lookup = { bucket: key(tag, 'd:1'), field: '1', marker: key(tag, 'm'), tenants: key(tag, 't'), liveRooms: key(tag, 'l') };
+        await store.casFields([{ key: lookup.bucket, field: '1', value: encodeActiveId({ version: 1n, ownerKind: 'user', ownerId, tenantId: randomUUID(), expiresAt: null }) }]);
+        const keysOf = (sid: string) => ({ liveRooms: lookup.liveRooms, roomEvents: key(tag, 'le'), sequences: key(tag, `cs:${sid}`) });
+        const ev = (kind: 'start' | 'end', atMs: number, sequence: string | null, sid = 'CF1', nowMs = now) => store.roomEvent(keysOf(sid), { owner, kind, atMs, sequence, nowMs, keepMs: keep });
+        const liveSince = async () => (await store.lookupConferenceId(lookup)).liveSince;
+        return { ev, liveSince };
+      };
+
+      it('applies a start and an end, refuses a seen sequence and a start older than the last event', async () => {
+        const { ev, liveSince } = await setup();
+        expect(await ev('start', now - 1000, '1')).toBe('applied');
+        expect(await liveSince()).toBe(now - 1000);
+        expect(await ev('start', now - 1000, '1')).toBe('replayed');
+        expect(await ev('end', now, '4')).toBe('applied');
+        expect(await liveSince()).toBeNull();
+        expect(await ev('start', now, '4')).toBe('replayed'); // the end's sequence, seen
+        expect(await ev('start', now - 500, '2', 'CF2')).toBe('stale'); // older than the end
+        expect(await liveSince()).toBeNull();
+        expect(await ev('end', now - 5000, null)).toBe('applied'); // an end is never stale...
+        expect(await ev('start', now - 100, '3', 'CF3')).toBe('stale'); // ...and does not move the last event back
+        expect(await ev('start', now + 100, '1', 'CF4')).toBe('applied');
+        expect(await liveSince()).toBe(now + 100);
+      });
+
+      it('forgets last events older than the time they are kept', async () => {
+        const { ev, liveSince } = await setup();
+        expect(await ev('end', now, null)).toBe('applied');
+        // much later, a start is compared with nothing that old
+        expect(await ev('start', now - 1, null, 'CF1', now + 2 * keep)).toBe('applied');
+        expect(await liveSince()).toBe(now - 1);
+      });
+    });
   });
 }

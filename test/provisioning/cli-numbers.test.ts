@@ -40,7 +40,7 @@ describe('numbers apply', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toBe(''); // off a terminal, no progress noise
     expect(first.stdout).toContain('numbers: 3 created, 0 changed, 0 unchanged, 0 failed; defaults: 2 set, 0 unchanged, 0 failed');
-    expect((await getNumber(n1)).body).toEqual({ number: n1, bridgeId: b, type: 'toll', primaryLanguage: 'en-US', secondaryLanguages: ['es-US', 'fr-FR'], city: 'Springfield', country: 'US' });
+    expect((await getNumber(n1)).body).toEqual({ number: n1, bridgeId: b, type: 'toll', primaryLanguage: 'en-US', secondaryLanguages: ['es-US', 'fr-FR'], city: 'Springfield', country: 'US', speechInput: false });
     expect((await getNumber(n3)).body).toMatchObject({ city: 'Saint-Denis, Réunion', country: 'RE', bridgeId: b });
     expect(await expectStatus(s.h.api.get(`/api/v1/bridges/${b}`), 200)).toMatchObject({ defaultTollNumber: n1, defaultTollFreeNumber: n2 });
 

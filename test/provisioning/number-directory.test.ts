@@ -25,7 +25,7 @@ describe('directory effect of number changes', () => {
     expect((await voice.services.directory.lookupNumber(n)).status).toBe('not_found');
     await expectStatus(admin.api.put(numPath(n), { bridgeId: a, type: 'toll', primaryLanguage: 'es-US', secondaryLanguages: ['en-US'] }), 201);
     expect(await voice.services.directory.lookupNumber(n)).toEqual({
-      status: 'found', bridgeId: a, type: 'toll', primaryLanguage: 'es-US', secondaryLanguages: ['en-US'],
+      status: 'found', bridgeId: a, type: 'toll', primaryLanguage: 'es-US', secondaryLanguages: ['en-US'], speechInput: false,
     });
   });
 
@@ -49,8 +49,10 @@ describe('directory effect of number changes', () => {
     await voice.services.directory.lookupNumber(n);
     await expectStatus(admin.api.put(numPath(n), { bridgeId: a, type: 'toll_free', primaryLanguage: 'fr-FR', secondaryLanguages: ['en-GB', 'de-DE'] }), 200);
     expect(await voice.services.directory.lookupNumber(n)).toEqual({
-      status: 'found', bridgeId: a, type: 'toll_free', primaryLanguage: 'fr-FR', secondaryLanguages: ['en-GB', 'de-DE'],
+      status: 'found', bridgeId: a, type: 'toll_free', primaryLanguage: 'fr-FR', secondaryLanguages: ['en-GB', 'de-DE'], speechInput: false,
     });
+    await expectStatus(admin.api.put(numPath(n), { bridgeId: a, type: 'toll_free', primaryLanguage: 'fr-FR', secondaryLanguages: ['en-GB', 'de-DE'], speechInput: true }), 200);
+    expect(await voice.services.directory.lookupNumber(n)).toMatchObject({ status: 'found', speechInput: true });
   });
 
   it('after a delete, the number is not found at once, and a re-provisioned one is found again', async () => {

@@ -23,7 +23,7 @@ describe('PUT /dial-in-numbers/{e164}', () => {
     const body = { bridgeId: bridgeA, type: 'toll_free', primaryLanguage: 'en-US', secondaryLanguages: ['es-US', 'fr-FR'], city: 'Austin', country: 'US' };
     const created = await h.api.put(path(n), body);
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ number: n, ...body });
+    expect(created.body).toEqual({ number: n, ...body, speechInput: false });
     const version = await versionOf(n);
     const again = await h.api.put(path(n), body);
     expect(again.status).toBe(200);
@@ -36,7 +36,7 @@ describe('PUT /dial-in-numbers/{e164}', () => {
   it('fills defaults (en-US, no secondary languages, no city or country)', async () => {
     const n = freshNumber();
     const r = await expectStatus(h.api.put(path(n), { bridgeId: bridgeA, type: 'toll' }), 201);
-    expect(r).toEqual({ number: n, bridgeId: bridgeA, type: 'toll', primaryLanguage: 'en-US', secondaryLanguages: [], city: null, country: null });
+    expect(r).toEqual({ number: n, bridgeId: bridgeA, type: 'toll', primaryLanguage: 'en-US', secondaryLanguages: [], city: null, country: null, speechInput: false });
   });
 
   it('replaces every field: what the body leaves out goes back to its default', async () => {
@@ -73,6 +73,7 @@ describe('PUT /dial-in-numbers/{e164}', () => {
     const n = freshNumber();
     const results = await Promise.all(Array.from({ length: 8 }, (_, k) => h.api.put(path(n), { bridgeId: bridgeA, type: 'toll', city: `City ${k % 2}` })));
     const statuses = results.map((r) => r.status).sort();
+    expect(results.filter((r) => r.status !== 200 && r.status !== 201).map((r) => r.text)).toEqual([]);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(7);
     const { rows } = await h.services.db.query('SELECT count(*)::int AS c FROM dial_in_numbers WHERE number = $1', [n]);

@@ -41,8 +41,8 @@ describe('configuration', () => {
 
   it('refuses production without its required parts, naming each', () => {
     const p = problems({ NODE_ENV: 'production' });
-    for (const name of ['DATABASE_URL', 'REDIS_URL', 'TWILIO_AUTH_TOKEN', 'SECRETS_KEY']) expect(p.some((x) => x.startsWith(`${name}:`))).toBe(true);
-    const ok = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', REDIS_CLUSTER_NODES: 'r1:7000,r2:7001', TWILIO_AUTH_TOKEN: 'x'.repeat(32), SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') });
+    for (const name of ['PUBLIC_BASE_URL', 'DATABASE_URL', 'REDIS_URL', 'TWILIO_AUTH_TOKEN', 'SECRETS_KEY']) expect(p.some((x) => x.startsWith(`${name}:`))).toBe(true);
+    const ok = loadConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://attendant.example.com', DATABASE_URL: 'postgres://db/x', REDIS_CLUSTER_NODES: 'r1:7000,r2:7001', TWILIO_AUTH_TOKEN: 'x'.repeat(32), SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') });
     expect(ok.redis).toEqual({ kind: 'cluster', nodes: [{ host: 'r1', port: 7000 }, { host: 'r2', port: 7001 }], keyPrefix: 'att:' });
     expect(ok.secretsKey).toEqual({ key: Buffer.alloc(32, 7), ephemeral: false });
   });

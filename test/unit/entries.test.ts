@@ -21,8 +21,12 @@ describe('cache values', () => {
     const p = { version: 8n, hash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==' };
     expect(decodeLeaderPin(encodeLeaderPin(p))).toEqual(p);
     expect(decodeLeaderPin(encodeLeaderPin({ version: 1n, hash: null }))).toEqual({ version: 1n, hash: null });
-    const n = { version: 99n, bridgeId: id(), type: 'toll_free' as const, primaryLanguage: 'en-GB', secondaryLanguages: ['fr-FR', 'de-DE'] };
+    const n = { version: 99n, bridgeId: id(), type: 'toll_free' as const, primaryLanguage: 'en-GB', secondaryLanguages: ['fr-FR', 'de-DE'], speechInput: false };
     expect(decodeNumber(encodeNumber(n))).toEqual(n);
+    expect(decodeNumber(encodeNumber({ ...n, speechInput: true }))).toEqual({ ...n, speechInput: true });
+    // a value written before speech input existed (no flags field) reads as off, and old readers ignore the flag
+    expect(encodeNumber(n)).not.toContain('|s');
+    expect(encodeNumber({ ...n, speechInput: true }).split('|').slice(0, 5)).toEqual(encodeNumber(n).split('|'));
   });
 
   it('references and room names are reversible and never contain a conference ID', () => {

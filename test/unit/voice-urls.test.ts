@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import { callerBucket, isWithheld } from '../../src/voice/abuse.js';
-import { expectedSignature, otherPortSpelling, validSignature } from '../../src/voice/signature.js';
-import { sayLanguage } from '../../src/voice/speech.js';
+import { promptCatalogue } from '../../src/domain/prompts.js';
+import { expectedSignature, portSpellings, validSignature } from '../../src/voice/signature.js';
 import { decodeState, encodeState, InvalidCallState, type CallState } from '../../src/voice/state.js';
 import { VoiceUrls } from '../../src/voice/urls.js';
 
@@ -27,19 +27,22 @@ describe('voice URLs', () => {
     expect(decodeState(new URL(url).search.slice(1))).toEqual(state);
     const bare: CallState = { bridgeId, language: 'en-US', languages: ['en-US'], menu: false, failures: 0 };
     expect(decodeState(encodeState(bare))).toEqual(bare);
+    const spoken: CallState = { ...bare, prompts: 4, speech: true };
+    expect(decodeState(encodeState(spoken))).toEqual(spoken);
   });
 
   it('refuses state it did not write', () => {
     const ok = encodeState(state);
-    for (const bad of [ok.replace('f=2', 'f=12'), ok.replace('c=1234567', 'c=0123456'), ok.replace(/b=[^&]+/, 'b=short'), ok.replace('l=es-US', 'l=<x>'), ok.replace('p=1', 'p=x'), '']) {
+    for (const bad of [`${ok}&n=12`, `${ok}&n=x`, ok.replace('f=2', 'f=12'), ok.replace('c=1234567', 'c=0123456'), ok.replace(/b=[^&]+/, 'b=short'), ok.replace('l=es-US', 'l=<x>'), ok.replace('p=1', 'p=x'), '']) {
       expect(() => decodeState(bad), bad).toThrow(InvalidCallState);
     }
   });
 
   it('speaks a regional tag for base languages', () => {
-    expect(sayLanguage('en')).toBe('en-US');
-    expect(sayLanguage('fr')).toBe('fr-FR');
-    expect(sayLanguage('en-GB')).toBe('en-GB');
+    const say = (tag: string) => promptCatalogue().sayVoice(tag)?.language;
+    expect(say('en')).toBe('en-US');
+    expect(say('fr')).toBe('fr-FR');
+    expect(say('en-GB')).toBe('en-GB');
   });
 });
 
@@ -70,9 +73,9 @@ describe('Twilio signatures', () => {
     const withPort = 'https://proxy.example.com:443/attendant/voice/incoming';
     const sig = twilio.getExpectedTwilioSignature(token, withPort, params);
     expect(validSignature(token, sig, 'https://proxy.example.com/attendant/voice/incoming', params)).toBe(true);
-    expect(otherPortSpelling('http://h:80/x?y=1')).toBe('http://h/x?y=1');
-    expect(otherPortSpelling('http://h/x')).toBe('http://h:80/x');
-    expect(otherPortSpelling('https://h:8443/x')).toBeNull();
+    expect(portSpellings('http://h:80/x?y=1')).toEqual(['http://h/x?y=1', 'http://h:80/x?y=1']);
+    expect(portSpellings('http://h/x')).toEqual(['http://h/x', 'http://h:80/x']);
+    expect(portSpellings('https://h:8443/x')).toEqual(['https://h/x', 'https://h:8443/x']);
   });
 });
 

@@ -36,6 +36,8 @@ describe('the organizer step', () => {
     expect(leader.state).toBe('conference');
     expect(leader.conference!.room).toBe(guest.conference!.room);
     expect(leader.conference!.attrs).toMatchObject({ startConferenceOnEnter: 'true', endConferenceOnExit: 'false', maxParticipants: '250', statusCallbackEvent: 'start end join leave' });
+    // a leader alone in the room waits too: the hold music is everyone's
+    expect(leader.conference!.attrs).toMatchObject({ waitUrl: HOLD_MUSIC, waitMethod: 'GET' });
     expect(lastHeard(leader)).toMatch(/Starting your meeting/);
   });
 
@@ -126,7 +128,7 @@ describe('tenant settings', () => {
     await c.press(`${u!.conferenceId}#`);
     expect(c.state).toBe('conference');
     expect(c.conference!.attrs.startConferenceOnEnter).toBe('true');
-    expect(c.conference!.attrs.waitUrl).toBeUndefined();
+    expect(c.conference!.attrs).toMatchObject({ waitUrl: HOLD_MUSIC, waitMethod: 'GET' }); // the first caller waits for the others
   });
 
   it('entry and exit tones follow entryExitAnnouncements, also after a change', async () => {

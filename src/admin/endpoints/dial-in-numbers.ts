@@ -23,7 +23,8 @@ const twilioSync = z.strictObject({
 export const dialInNumberEndpoints = [
   endpoint({
     method: 'put', path: '/dial-in-numbers/:number', access: 'platform', tag: 'Dial-in numbers', summary: 'Create or replace a dial-in number',
-    description: 'Idempotent. `primaryLanguage` and `secondaryLanguages` must be languages of the prompt catalogue; `country` is ISO 3166 alpha-2. '
+    description: 'Idempotent. `primaryLanguage` and `secondaryLanguages` must be languages of the prompt catalogue that a Twilio voice can speak; `country` is ISO 3166 alpha-2. '
+      + '`speechInput: true` lets callers say the conference ID and the leader PIN (where the language has speech recognition); off by default. '
       + 'Moving a number that is a bridge default to another bridge, or changing its type, is refused with 409 `number_in_use`.',
     body: putNumberBody, errors: ['number_in_use'],
     responses: { 201: { description: 'Created', schema: 'DialInNumber' }, 200: { description: 'Replaced', schema: 'DialInNumber' } },

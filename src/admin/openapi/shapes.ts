@@ -25,6 +25,7 @@ export const DialInNumber = z.strictObject({
   secondaryLanguages: z.array(z.string()).max(4),
   city: z.string().nullable(),
   country: z.string().nullable(),
+  speechInput: z.boolean(),
 });
 
 export const Tenant = z.strictObject({

@@ -12,12 +12,12 @@ import { checkFields, readFlag, readList, readRecords } from './files.js';
 import { numberProblem } from './local-checks.js';
 import { mapLimit } from './output.js';
 
-export const NUMBER_FIELDS = ['number', 'bridgeId', 'type', 'primaryLanguage', 'secondaryLanguages', 'city', 'country', 'default'] as const;
-const COMPARED = ['bridgeId', 'type', 'primaryLanguage', 'secondaryLanguages', 'city', 'country'] as const;
+export const NUMBER_FIELDS = ['number', 'bridgeId', 'type', 'primaryLanguage', 'secondaryLanguages', 'city', 'country', 'speechInput', 'default'] as const;
+const COMPARED = ['bridgeId', 'type', 'primaryLanguage', 'secondaryLanguages', 'city', 'country', 'speechInput'] as const;
 const OUTCOMES = ['created', 'changed', 'unchanged', 'failed'] as const;
 const DEFAULT_OUTCOMES = ['set', 'unchanged', 'failed'] as const;
 
-type Body = { bridgeId: string; type: string; primaryLanguage: unknown; secondaryLanguages: unknown; city: unknown; country: unknown };
+type Body = { bridgeId: string; type: string; primaryLanguage: unknown; secondaryLanguages: unknown; city: unknown; country: unknown; speechInput: boolean };
 type Current = Body & { number: string };
 
 interface Row {
@@ -60,6 +60,7 @@ export function readNumberRows(file: string): Row[] {
       secondaryLanguages: readList(r, 'secondaryLanguages') ?? [],
       city: v.city ?? null,
       country: v.country ?? null,
+      speechInput: readFlag(file, r, 'speechInput') ?? false,
     };
     const makeDefault = readFlag(file, r, 'default') ?? false;
     if (makeDefault) {

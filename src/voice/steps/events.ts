@@ -8,18 +8,47 @@ import { response } from '../twiml.js';
 
 const EMPTY = response();
 
-/** POST /voice/conference-events?b=<bridge ref> */
+/**
+ * Start callbacks older than this (by Twilio's Timestamp) never mark a room started; last events
+ * and seen SequenceNumbers are kept twice as long.
+ */
+export const CONFERENCE_EVENT_MAX_AGE_MS = 10 * 60_000;
+
+/**
+ * POST /voice/conference-events?b=<bridge ref>. A start marks the room started (callers then skip
+ * the organizer step), so a start is believed only when it is recent, newer than the room's last
+ * event, and its SequenceNumber was not seen before for its conference: a replayed or late start
+ * cannot let callers past the organizer step. An end always takes the start away (the safe way).
+ */
 export async function conferenceEvent(ctx: VoiceContext, req: VoiceRequest, bridgeId: string): Promise<string> {
   const event = field(req.params, 'StatusCallbackEvent');
+  const kind = event === 'conference-start' ? 'start' : event === 'conference-end' ? 'end' : null;
   const room = field(req.params, 'FriendlyName');
   const owner = roomOwner(room);
+  const conferenceSid = field(req.params, 'ConferenceSid');
   if (!owner) {
-    ctx.log.warn({ event, conferenceSid: field(req.params, 'ConferenceSid') }, 'conference event for a room this service does not name');
+    ctx.log.warn({ event, conferenceSid }, 'conference event for a room this service does not name');
     return EMPTY;
   }
+  if (kind === null) {
+    ctx.log.debug({ event, room, callSid: req.callSid || undefined }, 'conference event');
+    return EMPTY;
+  }
+  const now = Date.now();
+  const at = Date.parse(field(req.params, 'Timestamp'));
+  if (kind === 'start' && !(Math.abs(now - at) <= CONFERENCE_EVENT_MAX_AGE_MS)) {
+    ctx.log.warn({ event, room, conferenceSid, timestamp: field(req.params, 'Timestamp') || undefined }, 'conference start ignored: its Timestamp is missing or not within 10 minutes of now (a replay?)');
+    return EMPTY;
+  }
+  const sequence = field(req.params, 'SequenceNumber');
   try {
-    if (event === 'conference-start') await ctx.s.directory.roomStarted(bridgeId, owner.kind, owner.id, timestampMs(req));
-    else if (event === 'conference-end') await ctx.s.directory.roomEnded(bridgeId, owner.kind, owner.id);
+    const outcome = await ctx.s.directory.roomEvent(bridgeId, owner.kind, owner.id, {
+      kind,
+      atMs: Number.isFinite(at) ? at : now,
+      conferenceSid: SID.test(conferenceSid) ? conferenceSid : 'none',
+      sequence: SID.test(conferenceSid) && SEQUENCE.test(sequence) ? sequence : null,
+    }, 2 * CONFERENCE_EVENT_MAX_AGE_MS, now);
+    if (outcome !== 'applied') ctx.log.warn({ event, room, conferenceSid, sequence, outcome }, 'conference event ignored: a replay, or older than the room\'s last event');
   } catch (err) {
     // Only the organizer step depends on it: callers are offered it while the room looks idle.
     ctx.log.warn({ err: (err as Error).message, event, room }, 'conference event not recorded');
@@ -28,11 +57,8 @@ export async function conferenceEvent(ctx: VoiceContext, req: VoiceRequest, brid
   return EMPTY;
 }
 
-/** Twilio's Timestamp (RFC 2822) when it parses, else now. */
-function timestampMs(req: VoiceRequest): number {
-  const t = Date.parse(field(req.params, 'Timestamp'));
-  return Number.isFinite(t) && Math.abs(t - Date.now()) < 3600_000 ? t : Date.now();
-}
+const SID = /^[A-Za-z0-9]{1,64}$/;
+const SEQUENCE = /^[0-9]{1,12}$/;
 
 const ENDINGS = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 

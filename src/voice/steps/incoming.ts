@@ -34,5 +34,6 @@ export async function incoming(ctx: VoiceContext, req: VoiceRequest): Promise<st
     menu: secondary.length > 0,
     failures: 0,
   };
+  if (number.speechInput) st.speech = true;
   return idPrompt(ctx, st, ['welcome']);
 }

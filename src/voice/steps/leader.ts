@@ -5,6 +5,7 @@ import { ownerRef } from '../../lib/refs.js';
 import { verifyPin } from '../../domain/pins.js';
 import { field, type VoiceContext, type VoiceRequest } from '../context.js';
 import { callersMayStart, failedEntry, joinConference, MAX_PIN_TRIES, pinPrompt, refusalMessage, refusalReason } from '../flow.js';
+import { enteredDigits } from '../spoken.js';
 import type { CallState } from '../state.js';
 
 type Recheck = { ok: true; conference: ActiveConference } | { ok: false; answer: string };
@@ -34,7 +35,7 @@ export async function pin(ctx: VoiceContext, req: VoiceRequest, st: CallState): 
   if (!r.ok) return r.answer;
   const owner = ownerRef(r.conference.ownerKind, r.conference.ownerId);
   if (await ctx.pins.locked(owner)) return joinConference(ctx, st, r.conference, 'participant', ['pinLocked']);
-  return checkPin(ctx, req, st, r.conference, owner, field(req.params, 'Digits'));
+  return checkPin(ctx, req, st, r.conference, owner, enteredDigits(ctx, req, st));
 }
 
 async function checkPin(ctx: VoiceContext, req: VoiceRequest, st: CallState, conference: ActiveConference, owner: string, entered: string): Promise<string> {
