@@ -87,6 +87,27 @@ describe('a caller with a mapper ID', () => {
     expect(rows).toEqual([{ state: 'retired', retired_reason: 'expired' }]);
   });
 
+  it('lives 60 days after its room\'s last lookup: each lookup moves its end, in PostgreSQL and in the cache callers read', async () => {
+    const s = await setupJitsi(h);
+    const { id } = await mapper(s, 'longlived');
+    const DAY = 86_400_000;
+    const endOf = async () => (await h.services.db.query<{ expires_at: Date; quarantine_until: Date }>(
+      'SELECT expires_at, quarantine_until FROM conference_ids WHERE bridge_id = $1 AND conference_id = $2', [s.bridge.id, id])).rows[0]!;
+    expect(Math.abs((await endOf()).expires_at.getTime() - (Date.now() + 60 * DAY))).toBeLessThan(60_000);
+    // looked up last 50 days ago
+    await h.services.db.query("UPDATE conference_ids SET expires_at = now() + interval '10 days' WHERE bridge_id = $1 AND conference_id = $2", [s.bridge.id, id]);
+    await h.services.directory.trust.settle();
+    expect((await h.services.directory.rebuilder.rebuildBridge(s.bridge.id)).completed).toBe(true);
+    expect(await h.services.directory.lookupConferenceId(s.bridge.id, id, Date.now() + 30 * DAY)).toMatchObject({ status: 'expired', source: 'cache' });
+    expect((await mapper(s, 'longlived')).id).toBe(id);
+    const now = await endOf();
+    expect(Math.abs(now.expires_at.getTime() - (Date.now() + 60 * DAY))).toBeLessThan(60_000);
+    expect(now.quarantine_until.getTime()).toBeGreaterThan(now.expires_at.getTime());
+    expect(await h.services.directory.lookupConferenceId(s.bridge.id, id, Date.now() + 30 * DAY)).toMatchObject({ status: 'active', source: 'cache', ownerKind: 'room' });
+    const [room] = await roomsOf(s);
+    expect(Date.parse((room as unknown as { lastLookupAt: string }).lastLookupAt)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
   it('hears a clear message when the SIP leg fails, and is hung up', async () => {
     const s = await setupJitsi(h);
     const { id } = await mapper(s, 'unreachable');
