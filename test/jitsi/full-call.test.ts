@@ -25,6 +25,13 @@ async function dialWith(s: JitsiSetup, id: string | number) {
   return call;
 }
 
+/** Until the bridge's cache is rebuilt and trusted, and answers `id` from it. */
+async function warm(s: JitsiSetup, id: number) {
+  await h.services.directory.lookupConferenceId(s.bridge.id, id);
+  await h.services.directory.trust.settle();
+  expect(await h.services.directory.lookupConferenceId(s.bridge.id, id)).toMatchObject({ status: 'active', source: 'cache' });
+}
+
 const roomsOf = async (s: JitsiSetup) =>
   (await expectStatus(h.api.get(`/api/v1/tenants/${s.tenant.id}/jitsi-integrations/${s.integration.id}/rooms`), 200)).items as { id: string; conference: string; conferenceId: string | null }[];
 
@@ -49,6 +56,7 @@ describe('a caller with a mapper ID', () => {
 
     const [room] = await roomsOf(s);
     expect(room).toMatchObject({ conference: `weeklyplanning@${MUC}`, conferenceId: String(id) });
+    await warm(s, id); // callers are answered from the cache: the reset must reach it before it returns
     const reset = await expectStatus(h.api.post(`/api/v1/tenants/${s.tenant.id}/jitsi-integrations/${s.integration.id}/rooms/${room!.id}/conference-id/reset`), 200);
     expect(reset).toEqual({ previousConferenceId: String(id) });
 
@@ -56,6 +64,7 @@ describe('a caller with a mapper ID', () => {
     const refused = await dialWith(s, id);
     expect(refused.state).toBe('gathering');
     expect(lastHeard(refused)).toMatch(/^That conference ID has changed\./);
+    expect(await h.services.directory.lookupConferenceId(s.bridge.id, id)).toMatchObject({ status: 'retired' });
     expect((await roomsOf(s))[0]!.conferenceId).toBeNull();
 
     // the room's next lookup issues a new ID, which leads to the same room
@@ -163,6 +172,10 @@ describe('a SIP destination', () => {
   it('changes reach callers at once: a new URI, Twilio rooms again, the bridge\'s destination, a room password and {room} in the URI', async () => {
     const s = await setupJitsi(h, { tenant: { allowCallersToStartMeeting: true } });
     const id = s.users[0]!.conferenceId!;
+    // callers are answered from a trusted cache, which holds the tenant's destination
+    await h.services.directory.lookupConferenceId(s.bridge.id, Number(id));
+    await h.services.directory.trust.settle();
+    expect(await h.services.directory.lookupConferenceId(s.bridge.id, Number(id))).toMatchObject({ source: 'cache', destination: { uriTemplate: JIGASI } });
     await expectStatus(h.api.put(`/api/v1/tenants/${s.tenant.id}/destination`, { kind: 'sip', uriTemplate: 'sips:jigasi2@pbx.example.com' }), 200);
     expect((await dialWith(s, id)).sip!.uri).toMatch(/^sips:jigasi2@pbx\.example\.com\?X-Jitsi-Conference-Room=/);
 
@@ -178,6 +191,7 @@ describe('a SIP destination', () => {
     await expectStatus(h.api.del(`/api/v1/tenants/${s.tenant.id}/destination`), 204);
     const bbb = await dialWith(s, id);
     expect(bbb.state).toBe('sip');
+    expect(await h.services.directory.lookupConferenceId(s.bridge.id, Number(id))).toMatchObject({ source: 'cache', destination: { uriTemplate: 'sip:{room}@bbb.example.com' } });
     const room = `room-user-${s.users[0]!.id.replace(/-/g, '')}`;
     expect(bbb.sip!.uri.split('?')[0]).toBe(`sip:${room}@bbb.example.com`);
     expect(bbb.sip!.headers).toEqual({ 'X-Room': room, 'X-Room-Pass': 'p@ss word' });
