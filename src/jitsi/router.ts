@@ -5,7 +5,7 @@
 // served only to the integration's allowed origins (CORS), and answers problem+json with a
 // `message` (what the client logs) for anything it refuses; never a 500 for bad input.
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { AppError } from '../errors.js';
+import { AppError, DependencyError } from '../errors.js';
 import { problemDocument } from '../http/problem.js';
 import { uuidParam } from '../http/validate.js';
 import type { Services } from '../services.js';
@@ -51,8 +51,9 @@ export function jitsiRoutes(s: Services): Router {
     const path = `/jitsi/:integrationId/${endpoint}`;
     router.get(path, route(async (req, res) => {
       const integration = await admit(s, req, res);
+      const answer = await HANDLERS[endpoint](s, integration, readQuery(req.originalUrl));
       s.metrics.jitsiRequests.inc({ endpoint, outcome: 'ok' });
-      res.json(await HANDLERS[endpoint](s, integration, readQuery(req.originalUrl)));
+      res.json(answer);
     }));
     router.options(path, route(async (req, res) => preflight(req, res, (await admit(s, req, res, { cors: false })).allowed_origins)));
     router.all(path, () => {
@@ -87,6 +88,7 @@ function problems(s: Services) {
       err = new AppError('internal', 'something went wrong on our side; the request may be retried');
     }
     const e = err as AppError;
+    if (e instanceof DependencyError) s.log.warn({ dependency: e.dependency, path: req.path }, e.detail);
     s.metrics.jitsiRequests.inc({ endpoint: endpointOf(req.path), outcome: String(e.status) });
     if (e.headers) res.set(e.headers);
     const body = JSON.parse(problemDocument(e)) as Record<string, unknown>;
