@@ -8,6 +8,7 @@ import { docsRoutes } from './http/docs.js';
 import { requestLogging, requestMetrics } from './http/observability.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import { healthRoutes } from './http/health.js';
+import { jitsiRoutes } from './jitsi/router.js';
 import type { Services } from './services.js';
 import { VoiceWebhooks } from './voice/router.js';
 
@@ -29,6 +30,7 @@ export function createApp(s: Services, parts: AppParts = {}): Express {
   app.use(docsRoutes(adminApiDocument(), s.log));
   app.use(consoleRoutes());
   app.use((parts.voice ?? new VoiceWebhooks(s)).router());
+  app.use(jitsiRoutes(s));
   for (const r of parts.routers ?? []) app.use(r);
   app.use('/api/v1', api);
   app.use(notFoundHandler);

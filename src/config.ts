@@ -78,6 +78,10 @@ const envSchema = z.object({
   BRIDGE_ALARM_DELAY_S: z.coerce.number().int().min(0).max(10).default(4),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   ADMIN_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  JITSI_ID_LIFETIME_DAYS: z.coerce.number().int().min(1).max(3650).default(60),
+  JITSI_MAX_LIVE_IDS: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
+  JITSI_CLIENT_RATE_LIMIT_PER_MIN: positiveInt.default(300),
+  JITSI_NEW_IDS_PER_MIN: positiveInt.default(120),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -129,6 +133,16 @@ export interface Config {
   /** Proxies in front of the service whose X-Forwarded-For is believed (client address for rate limits). */
   readonly trustProxyHops: number;
   readonly adminRequestTimeoutMs: number;
+  /** The public Jitsi endpoints (src/jitsi/): mapper IDs' lifetime after their last lookup, limits. */
+  readonly jitsi: Readonly<{
+    idLifetimeDays: number;
+    /** The default, and the most, an integration may hold at once. */
+    maxLiveIds: number;
+    /** Requests per client address per minute, both endpoints together. */
+    clientRatePerMin: number;
+    /** New mapper IDs per integration per minute. */
+    newIdsPerMin: number;
+  }>;
 }
 
 export class ConfigError extends Error {
@@ -219,6 +233,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bridgeAlarmDelayS: e.BRIDGE_ALARM_DELAY_S,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     adminRequestTimeoutMs: e.ADMIN_REQUEST_TIMEOUT_MS,
+    jitsi: {
+      idLifetimeDays: e.JITSI_ID_LIFETIME_DAYS,
+      maxLiveIds: e.JITSI_MAX_LIVE_IDS,
+      clientRatePerMin: e.JITSI_CLIENT_RATE_LIMIT_PER_MIN,
+      newIdsPerMin: e.JITSI_NEW_IDS_PER_MIN,
+    },
   });
 }
 

@@ -40,6 +40,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly meetingDials = new Counter({
+    name: 'attendant_voice_meeting_dials_total',
+    help: 'Calls sent to a SIP meeting destination, by how the SIP leg ended (Twilio\'s DialCallStatus; "refused" when the service could not dial)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly jitsiRequests = new Counter({
+    name: 'attendant_jitsi_requests_total',
+    help: 'Requests to the public Jitsi endpoints, by endpoint and outcome ("ok", or the refusal\'s HTTP status)',
+    labelNames: ['endpoint', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly entryFailures = new Counter({
     name: 'attendant_voice_entry_failures_total',
     help: 'Failed entries and refused calls, by reason',
@@ -135,6 +149,11 @@ export class Metrics {
   /** A caller was put into a conference. */
   callerJoined(role: 'leader' | 'participant'): void {
     this.joins.inc({ role });
+  }
+
+  /** How the SIP leg of a call sent to a meeting destination ended. */
+  meetingDialEnded(outcome: 'completed' | 'answered' | 'busy' | 'no-answer' | 'failed' | 'canceled' | 'other' | 'refused'): void {
+    this.meetingDials.inc({ outcome });
   }
 
   /** A caller's entry failed or a call was refused. */

@@ -25,6 +25,8 @@ export const PATH_PARAMS: Record<string, PathParam> = {
   keyId: uuid('API key'),
   jobId: uuid('job'),
   meetingId: uuid('meeting'),
+  integrationId: uuid('Jitsi integration'),
+  roomId: uuid('room'),
   number: {
     description: 'E.164 number, URL-encoded (%2B for +)',
     schema: z.string().regex(/^\+[1-9][0-9]{6,14}$/),

@@ -41,6 +41,16 @@ export class CacheKeys {
     return `${this.prefix}${this.bridgeTag(bridgeId)}:p`;
   }
 
+  /** Names of the bridge's Jitsi rooms (their conference JIDs): field = owner ref ('r...'). */
+  roomNames(bridgeId: string): string {
+    return `${this.prefix}${this.bridgeTag(bridgeId)}:j`;
+  }
+
+  /** Requests to the public Jitsi endpoints by one subject (a client address, an integration) in one minute. */
+  jitsiRate(subject: string, minute: number): string {
+    return `${this.prefix}jr:${subject}:${minute}`;
+  }
+
   /** Rooms of a bridge whose conference has started: sorted set owner ref → start time (ms). */
   liveRooms(bridgeId: string): string {
     return `${this.prefix}${this.bridgeTag(bridgeId)}:l`;

@@ -60,12 +60,14 @@ export class MemoryStore implements CacheStore {
     const entry = this.#hashes.get(k.bucket)?.get(k.field) ?? null;
     let tenant: string | null = null;
     let liveSince: number | null = null;
+    let roomName: string | null = null;
     const m = entry?.startsWith('A') ? /^A[0-9a-z]+\|([^|]+)\|([^|]+)\|/.exec(entry) : null;
     if (m) {
       tenant = this.#hashes.get(k.tenants)?.get(m[2]!) ?? null;
       liveSince = this.#zset(k.liveRooms)?.get(m[1]!) ?? null;
+      if (m[1]!.startsWith('r')) roomName = this.#hashes.get(k.roomNames)?.get(m[1]!) ?? null;
     }
-    return { entry, marker: this.#get(k.marker), tenant, liveSince };
+    return { entry, marker: this.#get(k.marker), tenant, liveSince, roomName };
   }
 
   async hgetWithMarker(key: string, field: string, marker: string): Promise<{ value: string | null; marker: string | null }> {

@@ -14,7 +14,7 @@ type Client = Redis | Cluster;
 interface ScriptCommands {
   casFields(numKeys: number, ...args: string[]): Promise<(string | null)[]>;
   casFieldsIfMarker(numKeys: number, ...args: string[]): Promise<(string | null)[] | null>;
-  lookupConferenceId(...args: string[]): Promise<[string | null, string | null, string | null, string | null]>;
+  lookupConferenceId(...args: string[]): Promise<[string | null, string | null, string | null, string | null, string | null]>;
   hgetWithMarker(...args: string[]): Promise<[string | null, string | null]>;
   slidingWindow(...args: string[]): Promise<number>;
   incrWithExpiry(...args: string[]): Promise<number>;
@@ -93,7 +93,7 @@ export class RedisStore implements CacheStore {
       this.client.defineCommand(name, numberOfKeys === undefined ? { lua } : { lua, numberOfKeys });
     define('casFields', CAS_FIELDS);
     define('casFieldsIfMarker', CAS_FIELDS_IF_MARKER);
-    define('lookupConferenceId', LOOKUP_CONFERENCE_ID, 4);
+    define('lookupConferenceId', LOOKUP_CONFERENCE_ID, 5);
     define('hgetWithMarker', HGET_WITH_MARKER, 2);
     define('slidingWindow', SLIDING_WINDOW, 1);
     define('incrWithExpiry', INCR_WITH_EXPIRY, 1);
@@ -249,8 +249,8 @@ export class RedisStore implements CacheStore {
   }
 
   async lookupConferenceId(k: ConferenceIdLookupKeys): Promise<ConferenceIdLookup> {
-    const [entry, marker, tenant, live] = await this.#run(() => this.#commands.lookupConferenceId(k.bucket, k.marker, k.tenants, k.liveRooms, k.field));
-    return { entry: entry ?? null, marker: marker ?? null, tenant: tenant ?? null, liveSince: live == null ? null : Number(live) };
+    const [entry, marker, tenant, live, roomName] = await this.#run(() => this.#commands.lookupConferenceId(k.bucket, k.marker, k.tenants, k.liveRooms, k.roomNames, k.field));
+    return { entry: entry ?? null, marker: marker ?? null, tenant: tenant ?? null, liveSince: live == null ? null : Number(live), roomName: roomName ?? null };
   }
 
   async hgetWithMarker(key: string, field: string, marker: string): Promise<{ value: string | null; marker: string | null }> {

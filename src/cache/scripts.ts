@@ -52,18 +52,22 @@ return out
 `;
 
 /**
- * The ID-entry lookup. KEYS: bucket, marker, tenant settings, live rooms. ARGV: field.
- * Returns { entry, marker, tenant settings, room start score } (false for missing).
+ * The ID-entry lookup. KEYS: bucket, marker, tenant settings, live rooms, room names. ARGV:
+ * field. Returns { entry, marker, tenant settings, room start score, room name } (false for
+ * missing); the room name only for a Jitsi room's ID (owner 'r...').
  */
 export const LOOKUP_CONFERENCE_ID = `${READ_ON_MASTER_ONLY}local e = redis.call('HGET', KEYS[1], ARGV[1])
 local m = redis.call('GET', KEYS[2])
-local t, l = false, false
+local t, l, n = false, false, false
 if e and string.sub(e, 1, 1) == 'A' then
   local owner, tenant = string.match(e, '^A[0-9a-z]+|([^|]+)|([^|]+)|')
   if tenant then t = redis.call('HGET', KEYS[3], tenant) end
-  if owner then l = redis.call('ZSCORE', KEYS[4], owner) end
+  if owner then
+    l = redis.call('ZSCORE', KEYS[4], owner)
+    if string.sub(owner, 1, 1) == 'r' then n = redis.call('HGET', KEYS[5], owner) end
+  end
 end
-return {e, m, t, l}
+return {e, m, t, l, n}
 `;
 
 /** KEYS: hash, marker. ARGV: field. */

@@ -14,6 +14,8 @@ export interface ConferenceIdLookupKeys {
   marker: string;
   tenants: string;
   liveRooms: string;
+  /** Names of the bridge's Jitsi rooms (read for a room's ID only). */
+  roomNames: string;
 }
 
 export interface ConferenceIdLookup {
@@ -25,6 +27,8 @@ export interface ConferenceIdLookup {
   tenant: string | null;
   /** When the owner's room started (ms since epoch), if the conference runs. */
   liveSince: number | null;
+  /** The cached name of a Jitsi room, when the entry is a room's active ID. */
+  roomName: string | null;
 }
 
 export interface RoomEventKeys {

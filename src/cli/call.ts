@@ -78,6 +78,12 @@ async function main(): Promise<number> {
       await ask('press Enter to hang up ');
       await call.hangup();
       console.log('you hung up');
+    } else if (call.state === 'sip') {
+      const { uri, headers } = call.sip!;
+      console.log(`put through to ${uri.split('?')[0]} (${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join(', ')})`);
+      await ask('press Enter to hang up ');
+      await call.hangup();
+      console.log('you hung up');
     } else {
       console.log('the service hung up');
     }

@@ -2,7 +2,7 @@
 import { AppError, notFound } from '../errors.js';
 import type { Services } from '../services.js';
 import { recordAudit, type Actor } from '../store/audit.js';
-import { countEnabledUsers, findTenant, updateTenant, type TenantRow, type TenantSettings } from '../store/tenants.js';
+import { countEnabledUsers, findTenant, findTenantSettings, updateTenant, type TenantRow, type TenantSettings } from '../store/tenants.js';
 import { tenantSettingsChange } from '../directory/changes.js';
 
 export async function updateTenantSettings(s: Services, actor: Actor, tenantId: string, patch: Partial<TenantSettings>): Promise<TenantRow> {
@@ -29,7 +29,8 @@ export async function updateTenantSettings(s: Services, actor: Actor, tenantId: 
       entryExitAnnouncements: patch.entryExitAnnouncements ?? current.entry_exit_announcements,
     };
     const updated = await updateTenant(tx, tenantId, next);
-    s.directory.stage(tx, [tenantSettingsChange(s.keys, updated)]);
+    // what callers' answers depend on, the destination included, as it is now
+    s.directory.stage(tx, [tenantSettingsChange(s.keys, (await findTenantSettings(tx, tenantId))!)]);
     // what the change replaced, so the audit log shows before and after
     const previous = Object.fromEntries(Object.keys(patch).map((k) => [k, was[k as keyof TenantSettings]]));
     await recordAudit(tx, { tenantId, actor, action: 'tenant.updated', target: { type: 'tenant', id: tenantId }, details: { ...patch, previous } });

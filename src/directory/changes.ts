@@ -14,7 +14,8 @@ import type { ConferenceIdRow } from '../store/conference-ids.js';
 import type { LeaderPinRow } from '../store/leader-pins.js';
 import type { NumberRow } from '../store/numbers.js';
 import type { TenantSettingsRow } from '../store/tenants.js';
-import { conferenceIdWrite, leaderPinWrite, numberGoneWrite, numberWrite, tenantSettingsWrite } from './writes.js';
+import type { RoomNameRow } from '../store/jitsi-rooms.js';
+import { conferenceIdWrite, leaderPinWrite, numberGoneWrite, numberWrite, roomNameWrite, tenantSettingsWrite } from './writes.js';
 
 export interface CacheChange {
   key: string;
@@ -47,4 +48,9 @@ export function numberChange(keys: CacheKeys, row: NumberRow, existed: boolean):
 export function numberRemoval(keys: CacheKeys, number: string, version: string): CacheChange {
   const w = numberGoneWrite(keys, number, version);
   return change(w, gone(BigInt(version)));
+}
+
+/** A Jitsi room's name: never changes, so only ever written after COMMIT. */
+export function roomNameChange(keys: CacheKeys, row: RoomNameRow): CacheChange {
+  return change(roomNameWrite(keys, row), null);
 }

@@ -20,11 +20,12 @@ import type { Logger } from '../logging.js';
 import { CircuitBreaker } from '../lib/breaker.js';
 import type { Database, Tx } from '../store/db.js';
 import type { CacheChange } from './changes.js';
-import { decodeActiveId, decodeLeaderPin, decodeNumber, decodeTenantSettings, kindOf, versionOf, type NumberEntry } from './entries.js';
+import { decodeActiveId, decodeLeaderPin, decodeNumber, decodeRoomName, decodeTenantSettings, kindOf, versionOf, type NumberEntry, type SipDestination } from './entries.js';
 import { Rebuilder, type RebuildOutcome } from './rebuild.js';
-import { roomName } from './rooms.js';
-import { conferenceIdWrite, leaderPinWrite, numberWrite, tenantSettingsWrite } from './writes.js';
+import { roomName, sipRoomName } from './rooms.js';
+import { conferenceIdWrite, leaderPinWrite, numberWrite, roomNameWrite, sipDestinationOf, tenantSettingsWrite } from './writes.js';
 import { findConferenceIdRow, type ConferenceIdRow } from '../store/conference-ids.js';
+import { findRoomName } from '../store/jitsi-rooms.js';
 import { findLeaderPin } from '../store/leader-pins.js';
 import { findNumber } from '../store/numbers.js';
 import { findTenantSettings } from '../store/tenants.js';
@@ -37,9 +38,14 @@ export interface ActiveConference {
   ownerKind: OwnerKind;
   ownerId: string;
   tenantId: string;
+  /** The Twilio conference room (when the destination is Twilio's). */
   room: string;
   allowCallersToStartMeeting: boolean;
   entryExitAnnouncements: 'tones' | 'off';
+  /** Where the ID leads: a SIP endpoint, or null for the Twilio room above. */
+  destination: SipDestination | null;
+  /** The meeting's name at a SIP destination: a Jitsi room's JID, or the owner's own room name. */
+  sipRoom: string;
   /** The room's conference has started (Twilio said 'start', not yet 'end'). */
   started: boolean;
   source: Source;
@@ -96,6 +102,7 @@ export class Directory {
     const marker = this.keys.directoryMarker(bridgeId);
     const cached = await this.#fromCache(() => this.store.lookupConferenceId({
       bucket: bucket.key, field: bucket.field, marker, tenants: this.keys.tenantSettings(bridgeId), liveRooms: this.keys.liveRooms(bridgeId),
+      roomNames: this.keys.roomNames(bridgeId),
     }));
     const liveSince = cached?.liveSince ?? null;
     const seen = cached && this.trust.check(marker, cached.marker, { bridgeId }) ? { key: marker, value: cached.marker } : null;
@@ -104,14 +111,12 @@ export class Directory {
       if (active) {
         if (active.expiresAt !== null && active.expiresAt * 1000 <= nowMs) return this.#report({ status: 'expired', source: 'cache' });
         const settings = cached.tenant ? decodeTenantSettings(cached.tenant) : null;
+        const cachedRoom = cached.roomName ? decodeRoomName(cached.roomName)?.name ?? null : null;
         const tenant = settings ?? (await this.#tenantSettingsFromDatabase(active.tenantId, seen));
-        if (tenant) {
-          return this.#report({
-            status: 'active', ownerKind: active.ownerKind, ownerId: active.ownerId, tenantId: active.tenantId,
-            room: roomName(active.ownerKind, active.ownerId),
-            allowCallersToStartMeeting: tenant.allowCallersToStartMeeting, entryExitAnnouncements: tenant.entryExitAnnouncements,
-            started: this.#isLive(liveSince, nowMs), source: settings ? 'cache' : 'database',
-          });
+        const sipRoom = active.ownerKind !== 'room' || cachedRoom ? cachedRoom : await this.#roomNameFromDatabase(active.ownerId, seen);
+        if (tenant && (active.ownerKind !== 'room' || sipRoom)) {
+          const fromCache = settings !== null && (active.ownerKind !== 'room' || cachedRoom !== null);
+          return this.#report(this.#active(active, tenant, sipRoom, this.#isLive(liveSince, nowMs), fromCache ? 'cache' : 'database'));
         }
       }
     }
@@ -132,13 +137,10 @@ export class Directory {
     if (row.state === 'retired') return this.#report({ status: 'retired', source: 'database' });
     if (row.expires_at && row.expires_at.getTime() <= nowMs) return this.#report({ status: 'expired', source: 'database' });
     const tenant = await this.#tenantSettingsFromDatabase(row.tenant_id, seen);
-    if (!tenant) return this.#report({ status: 'unavailable' });
-    return this.#report({
-      status: 'active', ownerKind: row.owner_kind, ownerId: row.owner_id, tenantId: row.tenant_id,
-      room: roomName(row.owner_kind, row.owner_id),
-      allowCallersToStartMeeting: tenant.allowCallersToStartMeeting, entryExitAnnouncements: tenant.entryExitAnnouncements,
-      started: this.#isLive(liveSince, nowMs), source: 'database',
-    });
+    const sipRoom = row.owner_kind === 'room' ? await this.#roomNameFromDatabase(row.owner_id, seen) : null;
+    if (!tenant || (row.owner_kind === 'room' && !sipRoom)) return this.#report({ status: 'unavailable' });
+    const owner = { ownerKind: row.owner_kind, ownerId: row.owner_id, tenantId: row.tenant_id };
+    return this.#report(this.#active(owner, tenant, sipRoom, this.#isLive(liveSince, nowMs), 'database'));
   }
 
   /** The PIN hash that leads the owner's room (the user's, or the meeting organizer's). */
@@ -262,12 +264,41 @@ export class Directory {
 
   // ---- helpers ----------------------------------------------------------------------------------
 
-  async #tenantSettingsFromDatabase(tenantId: string, seen: SeenMarker | null) {
+  #active(
+    owner: { ownerKind: OwnerKind; ownerId: string; tenantId: string },
+    tenant: CallSettings,
+    jitsiRoom: string | null,
+    started: boolean,
+    source: Source,
+  ): ActiveConference {
+    return {
+      status: 'active', ownerKind: owner.ownerKind, ownerId: owner.ownerId, tenantId: owner.tenantId,
+      room: roomName(owner.ownerKind, owner.ownerId),
+      allowCallersToStartMeeting: tenant.allowCallersToStartMeeting, entryExitAnnouncements: tenant.entryExitAnnouncements,
+      destination: tenant.destination,
+      sipRoom: jitsiRoom ?? sipRoomName(owner.ownerKind, owner.ownerId),
+      started, source,
+    };
+  }
+
+  async #tenantSettingsFromDatabase(tenantId: string, seen: SeenMarker | null): Promise<CallSettings | null> {
     try {
       const row = await this.#fromDatabase(() => findTenantSettings(this.sql, tenantId));
       if (!row) return null;
       if (seen) await this.#fillCache(seen, [tenantSettingsWrite(this.keys, row)]);
-      return { allowCallersToStartMeeting: row.allow_callers_to_start_meeting, entryExitAnnouncements: row.entry_exit_announcements };
+      return { allowCallersToStartMeeting: row.allow_callers_to_start_meeting, entryExitAnnouncements: row.entry_exit_announcements, destination: sipDestinationOf(row) };
+    } catch {
+      return null;
+    }
+  }
+
+  /** A Jitsi room's name (immutable, so any cached copy of it is right). */
+  async #roomNameFromDatabase(roomId: string, seen: SeenMarker | null): Promise<string | null> {
+    try {
+      const row = await this.#fromDatabase(() => findRoomName(this.sql, roomId));
+      if (!row) return null;
+      if (seen) await this.#fillCache(seen, [roomNameWrite(this.keys, row)]);
+      return row.conference;
     } catch {
       return null;
     }
@@ -311,6 +342,9 @@ export class Directory {
     return result;
   }
 }
+
+/** The tenant's settings a call needs, however they were read. */
+type CallSettings = Pick<ActiveConference, 'allowCallersToStartMeeting' | 'entryExitAnnouncements' | 'destination'>;
 
 /** A trust marker as a reader or a change saw it (see #fillCache). */
 interface SeenMarker {

@@ -59,21 +59,86 @@ export function decodeActiveId(value: string): ActiveIdEntry | null {
 
 // ---- tenant call settings ---------------------------------------------------------------------
 
+/**
+ * A SIP meeting destination as the caller path needs it. Passwords stay sealed with SECRETS_KEY
+ * (base64url of lib/secret-box.ts's layout, bound to the destination's id: domain/sip.ts
+ * sealedFor): the cache never holds them in clear, and the voice step opens them only to write
+ * the <Sip> attributes.
+ */
+export interface SipDestination {
+  id: string;
+  uriTemplate: string;
+  roomHeader: string;
+  roleHeader: string | null;
+  username: string | null;
+  password: string | null;
+  roomPasswordHeader: string | null;
+  roomPassword: string | null;
+}
+
 export interface TenantCallSettings {
   version: Version;
   allowCallersToStartMeeting: boolean;
   entryExitAnnouncements: 'tones' | 'off';
+  /** Where valid IDs lead: a SIP endpoint, or null for Twilio conference rooms. */
+  destination: SipDestination | null;
 }
 
+// A SIP destination follows the flags as compact JSON: `A<ver>|<flags>|{"i":...}`. An entry
+// without it (Twilio rooms) is what instances before destinations wrote and read.
+type DestinationJson = { i: string; u: string; h: string; r?: string; n?: string; p?: string; q?: string; s?: string };
+
 export function encodeTenantSettings(s: TenantCallSettings): string {
-  return `A${v36(s.version)}|${s.allowCallersToStartMeeting ? '1' : '0'}${s.entryExitAnnouncements === 'tones' ? 't' : 'o'}`;
+  const flags = `A${v36(s.version)}|${s.allowCallersToStartMeeting ? '1' : '0'}${s.entryExitAnnouncements === 'tones' ? 't' : 'o'}`;
+  const d = s.destination;
+  if (!d) return flags;
+  const json: DestinationJson = { i: d.id, u: d.uriTemplate, h: d.roomHeader };
+  if (d.roleHeader) json.r = d.roleHeader;
+  if (d.username) json.n = d.username;
+  if (d.password) json.p = d.password;
+  if (d.roomPasswordHeader) json.q = d.roomPasswordHeader;
+  if (d.roomPassword) json.s = d.roomPassword;
+  return `${flags}|${JSON.stringify(json)}`;
 }
 
 export function decodeTenantSettings(value: string): TenantCallSettings | null {
   if (kindOf(value) !== 'A') return null;
-  const [ver, flags] = value.slice(1).split('|');
-  if (!ver || !flags || flags.length !== 2) return null;
-  return { version: parseV36(ver), allowCallersToStartMeeting: flags[0] === '1', entryExitAnnouncements: flags[1] === 't' ? 'tones' : 'off' };
+  const first = value.indexOf('|');
+  const second = value.indexOf('|', first + 1);
+  const ver = value.slice(1, first);
+  const flags = value.slice(first + 1, second < 0 ? undefined : second);
+  if (first < 0 || !ver || flags.length !== 2) return null;
+  let destination: SipDestination | null = null;
+  if (second >= 0) {
+    try {
+      const j = JSON.parse(value.slice(second + 1)) as DestinationJson;
+      if (typeof j.i !== 'string' || typeof j.u !== 'string' || typeof j.h !== 'string') return null;
+      destination = {
+        id: j.i, uriTemplate: j.u, roomHeader: j.h, roleHeader: j.r ?? null, username: j.n ?? null,
+        password: j.p ?? null, roomPasswordHeader: j.q ?? null, roomPassword: j.s ?? null,
+      };
+    } catch {
+      return null;
+    }
+  }
+  return { version: parseV36(ver), allowCallersToStartMeeting: flags[0] === '1', entryExitAnnouncements: flags[1] === 't' ? 'tones' : 'off', destination };
+}
+
+// ---- Jitsi room names -------------------------------------------------------------------------
+
+/** The name of a mapper room (its conference JID): what the SIP header carries for its ID. */
+export interface RoomNameEntry {
+  version: Version;
+  name: string;
+}
+
+export const encodeRoomName = (e: RoomNameEntry) => `A${v36(e.version)}|${e.name}`;
+
+export function decodeRoomName(value: string): RoomNameEntry | null {
+  if (kindOf(value) !== 'A') return null;
+  const bar = value.indexOf('|');
+  if (bar < 0 || bar === value.length - 1) return null;
+  return { version: parseV36(value.slice(1, bar)), name: value.slice(bar + 1) };
 }
 
 // ---- leader PIN hashes ----------------------------------------------------------------------

@@ -23,10 +23,11 @@ import type { Database } from '../store/db.js';
 import { BRIDGE_DIRECTORY_TABLES, NUMBER_DIRECTORY_TABLES, waitForOpenWriters } from '../store/open-writers.js';
 import { parseOwnerRef } from '../lib/refs.js';
 import { conferenceIdPage } from '../store/conference-ids.js';
+import { roomNamePage } from '../store/jitsi-rooms.js';
 import { findLeaderPins } from '../store/leader-pins.js';
 import { allNumberEntries, nextDirectoryVersion } from '../store/numbers.js';
 import { tenantSettingsOfBridge } from '../store/tenants.js';
-import { conferenceIdWrite, leaderPinWrite, numberGoneWrite, numberWrite, tenantSettingsWrite } from './writes.js';
+import { conferenceIdWrite, leaderPinWrite, numberGoneWrite, numberWrite, roomNameWrite, tenantSettingsWrite } from './writes.js';
 
 const BATCH = 5000;
 const LOCK_MS = 10 * 60_000;
@@ -67,12 +68,21 @@ export class Rebuilder {
         written += rows.length;
         after = rows[rows.length - 1]!.conference_id;
       }
+      // Jitsi rooms' names (immutable; a restored cache can only miss some)
+      let afterRoom: string | null = null;
+      for (;;) {
+        const rooms = await roomNamePage(this.sql, bridgeId, afterRoom, BATCH);
+        if (rooms.length === 0) break;
+        await write(rooms.map((r) => roomNameWrite(this.keys, r)));
+        written += rooms.length;
+        afterRoom = rooms[rooms.length - 1]!.id;
+      }
       const tenants = await tenantSettingsOfBridge(this.sql, bridgeId);
       await write(tenants.map((r) => tenantSettingsWrite(this.keys, r)));
       // PIN hashes are cached lazily (only leaders who dial in), so there is nothing to preload;
       // but a restored cache may hold old ones: refresh every cached field from PostgreSQL.
       for await (const fields of this.store.hashFields(this.keys.leaderPins(bridgeId))) {
-        const owners = fields.map(parseOwnerRef).filter((o): o is NonNullable<typeof o> => o !== null);
+        const owners = fields.map(parseOwnerRef).filter((o): o is NonNullable<typeof o> => o !== null && o.kind !== 'room');
         const rows = await findLeaderPins(this.sql, bridgeId, owners);
         await write(rows.map((r) => leaderPinWrite(this.keys, r)));
         written += rows.length;

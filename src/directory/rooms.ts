@@ -14,3 +14,12 @@ export function roomOwner(room: string): { kind: OwnerKind; id: string; ref: str
   const owner = parseOwnerRef(ref);
   return owner ? { ...owner, ref } : null;
 }
+
+/**
+ * The name a SIP destination is given for a user's or meeting's ID (a Jitsi room's ID carries
+ * its own JID instead): stable per owner, lower case (room names are case-insensitive there),
+ * and never containing the conference ID.
+ */
+export function sipRoomName(ownerKind: OwnerKind, ownerId: string): string {
+  return `${PREFIX}${ownerKind}-${ownerId.replace(/-/g, '').toLowerCase()}`;
+}

@@ -6,7 +6,8 @@ import type { TenantSettingsRow } from '../store/tenants.js';
 import { ownerRef, uuidToRef } from '../lib/refs.js';
 import type { CacheKeys } from '../cache/keys.js';
 import type { FieldWrite } from '../cache/store.js';
-import { encodeActiveId, encodeLeaderPin, encodeNumber, encodeTenantSettings, gone, retired } from './entries.js';
+import type { RoomNameRow } from '../store/jitsi-rooms.js';
+import { encodeActiveId, encodeLeaderPin, encodeNumber, encodeRoomName, encodeTenantSettings, gone, retired, type SipDestination } from './entries.js';
 
 export function conferenceIdWrite(keys: CacheKeys, row: ConferenceIdRow): FieldWrite {
   const { key, field } = keys.directoryBucket(row.bridge_id, row.conference_id);
@@ -31,8 +32,28 @@ export function tenantSettingsWrite(keys: CacheKeys, row: TenantSettingsRow): Fi
       version: BigInt(row.version),
       allowCallersToStartMeeting: row.allow_callers_to_start_meeting,
       entryExitAnnouncements: row.entry_exit_announcements,
+      destination: sipDestinationOf(row),
     }),
   };
+}
+
+/** The SIP destination of a tenant-settings row; null for Twilio rooms (a 'twilio' row or none). */
+export function sipDestinationOf(row: TenantSettingsRow): SipDestination | null {
+  if (row.destination_kind !== 'sip' || !row.destination_id || !row.uri_template || !row.room_header) return null;
+  return {
+    id: row.destination_id,
+    uriTemplate: row.uri_template,
+    roomHeader: row.room_header,
+    roleHeader: row.role_header,
+    username: row.sip_username,
+    password: row.sip_password ? row.sip_password.toString('base64url') : null,
+    roomPasswordHeader: row.room_password_header,
+    roomPassword: row.room_password ? row.room_password.toString('base64url') : null,
+  };
+}
+
+export function roomNameWrite(keys: CacheKeys, row: RoomNameRow): FieldWrite {
+  return { key: keys.roomNames(row.bridge_id), field: ownerRef('room', row.id), value: encodeRoomName({ version: BigInt(row.version), name: row.conference }) };
 }
 
 export function leaderPinWrite(keys: CacheKeys, row: LeaderPinRow): FieldWrite {

@@ -6,6 +6,8 @@ export const VOICE_PATHS = {
   leader: '/voice/leader',
   pin: '/voice/pin',
   conferenceEvents: '/voice/conference-events',
+  /** <Dial action> of a call sent to a SIP destination: Twilio posts DialCallStatus when that leg ends. */
+  dialEnded: '/voice/dial-ended',
   status: '/voice/status',
   /** The number's Voice Fallback URL: Twilio posts it when the Voice URL failed or timed out. */
   fallback: '/voice/fallback',

@@ -12,11 +12,12 @@ import type { Services } from '../services.js';
 const REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
 
-export type RouteGroup = 'voice' | 'admin' | 'health' | 'console' | 'docs' | 'other';
+export type RouteGroup = 'voice' | 'admin' | 'jitsi' | 'health' | 'console' | 'docs' | 'other';
 
 export function routeGroup(path: string): RouteGroup {
   if (path === '/voice' || path.startsWith('/voice/')) return 'voice';
   if (path.startsWith('/api/')) return 'admin';
+  if (path.startsWith('/jitsi/')) return 'jitsi';
   if (QUIET.has(path)) return 'health';
   if (path === '/admin' || path.startsWith('/admin/')) return 'console';
   if (path === '/docs' || path === '/openapi.json') return 'docs';

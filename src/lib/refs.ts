@@ -20,15 +20,19 @@ export function refToUuid(ref: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-export type OwnerKind = 'user' | 'meeting';
+/** Who owns a conference ID: a user, a meeting with an ID of its own, or a Jitsi room (the mapper's). */
+export type OwnerKind = 'user' | 'meeting' | 'room';
 
-/** An owner of a conference ID (and of its room): 'u' or 'm' followed by the UUID's ref. */
+const KIND_LETTER: Record<OwnerKind, string> = { user: 'u', meeting: 'm', room: 'r' };
+const LETTER_KIND: Record<string, OwnerKind> = { u: 'user', m: 'meeting', r: 'room' };
+
+/** An owner of a conference ID (and of its room): 'u', 'm' or 'r' followed by the UUID's ref. */
 export function ownerRef(kind: OwnerKind, id: string): string {
-  return (kind === 'user' ? 'u' : 'm') + uuidToRef(id);
+  return KIND_LETTER[kind] + uuidToRef(id);
 }
 
 export function parseOwnerRef(ref: string): { kind: OwnerKind; id: string } | null {
-  const kind = ref[0] === 'u' ? 'user' : ref[0] === 'm' ? 'meeting' : null;
+  const kind = LETTER_KIND[ref[0] ?? ''] ?? null;
   if (!kind || ref.length !== 23) return null;
   try {
     return { kind, id: refToUuid(ref.slice(1)) };

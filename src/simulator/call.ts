@@ -3,8 +3,10 @@
 // <Gather>), or in a conference, or when it ends. <Gather> follows Twilio's documented rules:
 // keys until finishOnKey (default '#', '' for none) or numDigits; no keys means the next verb,
 // unless actionOnEmptyResult="true" posts an empty Digits; relative URLs resolve against the
-// document's URL.
+// document's URL. <Dial><Sip> leaves the call on a SIP leg (the headers as the INVITE would
+// carry them) until the test ends that leg with a DialCallStatus, posted to the <Dial action>.
 import { randomInt } from 'node:crypto';
+import { sipHeaders } from '../domain/sip.js';
 import { Conferences } from './conferences.js';
 import { parseTwiml, type TwimlNode } from './twiml-reader.js';
 import { newSid, Webhooks, type TwilioEndpoint, type WebhookAnswer } from './twilio.js';
@@ -27,7 +29,18 @@ export interface CallOptions extends TwilioEndpoint {
   onDocument?: (answer: WebhookAnswer) => void;
 }
 
-export type CallState = 'new' | 'gathering' | 'conference' | 'ended';
+export type CallState = 'new' | 'gathering' | 'conference' | 'sip' | 'ended';
+
+/** A call put through to a SIP endpoint. */
+export interface SipLeg {
+  /** The URI in <Sip>, as written (escaped headers included). */
+  uri: string;
+  /** The X- headers the INVITE carries (unescaped, as Twilio sends them). */
+  headers: Record<string, string>;
+  sipAttrs: Record<string, string>;
+  dialAttrs: Record<string, string>;
+  docUrl: string;
+}
 
 interface PendingGather {
   node: TwimlNode;
@@ -47,6 +60,7 @@ export class SimulatedCall {
   readonly heard: Heard[] = [];
   readonly documents: WebhookAnswer[] = [];
   conference: { room: string; attrs: Record<string, string> } | null = null;
+  sip: SipLeg | null = null;
   gathering: PendingGather | null = null;
   readonly #accountSid: string;
 
@@ -114,6 +128,21 @@ export class SimulatedCall {
     return this.#gathered(this.#takeGather('silence'), '', '');
   }
 
+  /**
+   * The SIP leg ends (`completed` after it was answered, or busy, no-answer, failed, canceled):
+   * Twilio posts DialCallStatus to the <Dial action>, and the call goes on with what it answers.
+   */
+  async sipLegEnded(status: string, extra: Record<string, string> = {}): Promise<this> {
+    if (this.state !== 'sip' || !this.sip) throw new Error(`sipLegEnded() while the call is ${this.state}`);
+    const leg = this.sip;
+    if (!leg.dialAttrs.action) {
+      this.state = 'ended';
+      return this;
+    }
+    const method = (leg.dialAttrs.method ?? 'POST').toUpperCase() === 'GET' ? 'GET' : 'POST';
+    return this.#fetch(new URL(leg.dialAttrs.action, leg.docUrl).toString(), { DialCallStatus: status, DialCallSid: newSid('CA'), ...extra }, method);
+  }
+
   /** The caller hangs up: leaves the room, and Twilio posts the call's status callback. */
   async hangup(statusCallbackPath = '/voice/status'): Promise<WebhookAnswer> {
     if (this.conference) await this.conferences.leave(this.conference.room, this.callSid);
@@ -176,8 +205,19 @@ export class SimulatedCall {
           return this.#fetch(new URL(v.text, docUrl).toString(), {}, method);
         }
         case 'Dial': {
+          const sip = v.children.find((c) => c.name === 'Sip');
+          if (sip) {
+            const uri = sip.text.trim();
+            if (uri.length >= 255) throw new Error(`<Sip> URI of ${uri.length} characters: Twilio dials URIs under 255`);
+            const headers = sipHeaders(uri);
+            const bad = Object.keys(headers).filter((h) => !/^X-/i.test(h));
+            if (bad.length) throw new Error(`<Sip> headers Twilio would not send (only X- headers): ${bad.join(', ')}`);
+            this.state = 'sip';
+            this.sip = { uri, headers, sipAttrs: { ...sip.attrs }, dialAttrs: { ...v.attrs }, docUrl };
+            return this;
+          }
           const conf = v.children.find((c) => c.name === 'Conference');
-          if (!conf) throw new Error('<Dial> without <Conference>: not simulated');
+          if (!conf) throw new Error('<Dial> without <Conference> or <Sip>: not simulated');
           const attrs = { ...conf.attrs };
           if (attrs.statusCallback) attrs.statusCallback = new URL(attrs.statusCallback, docUrl).toString();
           this.state = 'conference';

@@ -4,6 +4,7 @@
 import { randomInt } from 'node:crypto';
 import { MAX_CONFERENCE_ID, MIN_CONFERENCE_ID, randomConferenceIds } from '../domain/conference-ids.js';
 import { AppError } from '../errors.js';
+import type { OwnerKind } from '../lib/refs.js';
 import type { Sql } from './db.js';
 
 /** A (bridge, ID) row as the directory caches it. */
@@ -11,9 +12,10 @@ export interface ConferenceIdRow {
   bridge_id: string;
   conference_id: number;
   tenant_id: string;
-  owner_kind: 'user' | 'meeting';
+  owner_kind: OwnerKind;
   owner_id: string;
-  leader_user_id: string;
+  /** Null for a Jitsi room's ID: it has no leader. */
+  leader_user_id: string | null;
   state: 'active' | 'retired';
   expires_at: Date | null;
   version: string;
@@ -26,10 +28,10 @@ export interface Claim {
   bridgeId: string;
   conferenceId: number;
   tenantId: string;
-  ownerKind: 'user' | 'meeting';
+  ownerKind: OwnerKind;
   ownerId: string;
-  leaderUserId: string;
-  /** Dynamic meeting IDs: when the ID stops admitting callers. */
+  leaderUserId: string | null;
+  /** Dynamic meeting and mapper IDs: when the ID stops admitting callers. */
   expiresAt: Date | null;
   quarantineDays: number;
 }
@@ -132,15 +134,17 @@ export async function allocateConferenceId(sql: Sql, c: Omit<Claim, 'conferenceI
   throw new AppError('conference_id_unavailable', 'the bridge has no free conference IDs left');
 }
 
-export type RetireReason = 'reset' | 'replaced' | 'user_disabled' | 'meeting_cancelled' | 'expired';
+export type RetireReason = 'reset' | 'replaced' | 'user_disabled' | 'meeting_cancelled' | 'expired' | 'integration_removed';
 
 /**
- * Which active IDs to retire: an owner's, every ID a user leads, or (the sweeper) up to `limit`
- * expired ones, skipping rows another sweeper holds.
+ * Which active IDs to retire: an owner's, every ID a user leads, every ID of a Jitsi
+ * integration's rooms, or (the sweeper) up to `limit` expired ones, skipping rows another
+ * sweeper holds.
  */
 export type RetireWhere =
-  | { ownerKind: 'user' | 'meeting'; ownerId: string }
+  | { ownerKind: OwnerKind; ownerId: string }
   | { leaderUserId: string }
+  | { jitsiIntegrationId: string }
   | { expired: true; limit: number };
 
 /**
@@ -148,13 +152,7 @@ export type RetireWhere =
  * `quarantineDays` from now, or longer if the row already had a later end (a dynamic ID's).
  */
 export async function retireIds(sql: Sql, where: RetireWhere, reason: RetireReason, quarantineDays: number): Promise<ConferenceIdRow[]> {
-  const [target, params] = 'expired' in where
-    ? [`(SELECT bridge_id, conference_id FROM conference_ids
-          WHERE state = 'active' AND expires_at IS NOT NULL AND expires_at <= now()
-          ORDER BY expires_at LIMIT $3 FOR UPDATE SKIP LOCKED)`, [where.limit]]
-    : 'leaderUserId' in where
-      ? ["(SELECT bridge_id, conference_id FROM conference_ids WHERE state = 'active' AND leader_user_id = $3)", [where.leaderUserId]]
-      : ["(SELECT bridge_id, conference_id FROM conference_ids WHERE state = 'active' AND owner_kind = $3 AND owner_id = $4)", [where.ownerKind, where.ownerId]];
+  const [target, params] = retireTarget(where);
   const { rows } = await sql.query<ConferenceIdRow>(
     `UPDATE conference_ids x SET state = 'retired', retired_at = now(), retired_reason = $1,
             quarantine_until = greatest(now() + make_interval(days => $2), x.quarantine_until)
@@ -164,6 +162,38 @@ export async function retireIds(sql: Sql, where: RetireWhere, reason: RetireReas
     [reason, quarantineDays, ...params],
   );
   return rows;
+}
+
+/**
+ * Moves the end of the owner's active, unexpired ID to `expiresAt` (its quarantine with it); a
+ * mapper ID lives on while its room is looked up. Null when the owner has no such ID.
+ */
+export async function extendExpiry(sql: Sql, ownerKind: OwnerKind, ownerId: string, expiresAt: Date, quarantineDays: number): Promise<ConferenceIdRow | null> {
+  const { rows } = await sql.query<ConferenceIdRow>(
+    `UPDATE conference_ids x SET expires_at = $3::timestamptz,
+            quarantine_until = greatest(x.quarantine_until, $3::timestamptz + make_interval(days => $4::int))
+      WHERE x.owner_kind = $1 AND x.owner_id = $2 AND x.state = 'active' AND x.expires_at > now()
+      RETURNING ${COLUMNS_OF_X}`,
+    [ownerKind, ownerId, expiresAt, quarantineDays],
+  );
+  return rows[0] ?? null;
+}
+
+/** The (bridge, ID) pairs `where` names, as a subquery over $3 (and $4). */
+function retireTarget(where: RetireWhere): [string, unknown[]] {
+  if ('expired' in where) {
+    return [`(SELECT bridge_id, conference_id FROM conference_ids
+               WHERE state = 'active' AND expires_at IS NOT NULL AND expires_at <= now()
+               ORDER BY expires_at LIMIT $3 FOR UPDATE SKIP LOCKED)`, [where.limit]];
+  }
+  if ('jitsiIntegrationId' in where) {
+    return [`(SELECT c.bridge_id, c.conference_id FROM conference_ids c JOIN jitsi_rooms r ON r.id = c.owner_id
+               WHERE c.state = 'active' AND c.owner_kind = 'room' AND r.integration_id = $3)`, [where.jitsiIntegrationId]];
+  }
+  if ('leaderUserId' in where) {
+    return ["(SELECT bridge_id, conference_id FROM conference_ids WHERE state = 'active' AND leader_user_id = $3)", [where.leaderUserId]];
+  }
+  return ["(SELECT bridge_id, conference_id FROM conference_ids WHERE state = 'active' AND owner_kind = $3 AND owner_id = $4)", [where.ownerKind, where.ownerId]];
 }
 
 // ---- what the directory reads -----------------------------------------------------------------
@@ -186,7 +216,7 @@ export async function conferenceIdPage(sql: Sql, bridgeId: string, after: number
 }
 
 /** The owner's active ID, if any. */
-export async function activeConferenceIdOf(sql: Sql, ownerKind: 'user' | 'meeting', ownerId: string): Promise<number | null> {
+export async function activeConferenceIdOf(sql: Sql, ownerKind: OwnerKind, ownerId: string): Promise<number | null> {
   const { rows } = await sql.query<{ conference_id: number }>(
     "SELECT conference_id FROM conference_ids WHERE owner_kind = $1 AND owner_id = $2 AND state = 'active'",
     [ownerKind, ownerId],

@@ -1,18 +1,19 @@
 // Leader PINs as the directory caches them: per owner of a conference ID (a user, or a meeting
 // with an ID of its own), the PIN hash of the user who leads it. The version is the leader's
 // (users.version), bumped by every PIN reset.
+import type { OwnerKind } from '../lib/refs.js';
 import type { Sql } from './db.js';
 
 export interface LeaderPinRow {
   bridge_id: string;
-  owner_kind: 'user' | 'meeting';
+  owner_kind: OwnerKind;
   owner_id: string;
   leader_pin_hash: string | null;
   version: string;
 }
 
 /** The leader PIN of an active ID's owner: the user's own, or a meeting organizer's. */
-export async function findLeaderPin(sql: Sql, bridgeId: string, ownerKind: 'user' | 'meeting', ownerId: string): Promise<LeaderPinRow | null> {
+export async function findLeaderPin(sql: Sql, bridgeId: string, ownerKind: OwnerKind, ownerId: string): Promise<LeaderPinRow | null> {
   const { rows } = await sql.query<LeaderPinRow>(
     `SELECT c.bridge_id, c.owner_kind, c.owner_id, u.leader_pin_hash, u.version
        FROM conference_ids c JOIN users u ON u.id = c.leader_user_id
@@ -26,7 +27,7 @@ export async function findLeaderPin(sql: Sql, bridgeId: string, ownerKind: 'user
  * The current PIN hash of each owner's leader, for owners whose PIN is cached: the leader is
  * found through the owner's latest conference ID on the bridge, active or not.
  */
-export async function findLeaderPins(sql: Sql, bridgeId: string, owners: { kind: 'user' | 'meeting'; id: string }[]): Promise<LeaderPinRow[]> {
+export async function findLeaderPins(sql: Sql, bridgeId: string, owners: { kind: OwnerKind; id: string }[]): Promise<LeaderPinRow[]> {
   if (owners.length === 0) return [];
   const { rows } = await sql.query<LeaderPinRow>(
     `SELECT DISTINCT ON (o.kind, o.id) c.bridge_id, o.kind AS owner_kind, o.id AS owner_id, u.leader_pin_hash, u.version

@@ -4,8 +4,8 @@
 // to a flush, has committed by the time the rebuild reads PostgreSQL.
 import type { Database } from './db.js';
 
-/** The tables whose rows a bridge's cached entries are made from (IDs, PIN hashes, settings). */
-export const BRIDGE_DIRECTORY_TABLES = ['conference_ids', 'users', 'tenants'] as const;
+/** The tables whose rows a bridge's cached entries are made from (IDs, PIN hashes, settings and destinations, room names). */
+export const BRIDGE_DIRECTORY_TABLES = ['conference_ids', 'users', 'tenants', 'meeting_destinations', 'jitsi_rooms'] as const;
 export const NUMBER_DIRECTORY_TABLES = ['dial_in_numbers'] as const;
 
 /**

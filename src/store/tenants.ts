@@ -1,5 +1,6 @@
 // Tenants (organisations) and their conferencing settings.
 import type { Sql } from './db.js';
+import { EFFECTIVE_DESTINATION_COLUMNS, EFFECTIVE_DESTINATION_JOIN, type EffectiveDestinationColumns } from './destinations.js';
 
 export interface TenantRow {
   id: string;
@@ -50,8 +51,12 @@ export async function updateTenant(sql: Sql, id: string, s: TenantSettings): Pro
   return rows[0]!;
 }
 
-/** The settings callers' answers depend on, as the directory caches them. */
-export interface TenantSettingsRow {
+/**
+ * The settings callers' answers depend on, as the directory caches them: the tenant's flags and
+ * the destination that applies to it. The version is the tenant row's; a destination change
+ * touches the tenants it applies to (touchTenants), so the version moves with it.
+ */
+export interface TenantSettingsRow extends EffectiveDestinationColumns {
   id: string;
   bridge_id: string;
   allow_callers_to_start_meeting: boolean;
@@ -59,15 +64,27 @@ export interface TenantSettingsRow {
   version: string;
 }
 
-const SETTINGS = 'id, bridge_id, allow_callers_to_start_meeting, entry_exit_announcements, version';
+const SETTINGS = `SELECT t.id, t.bridge_id, t.allow_callers_to_start_meeting, t.entry_exit_announcements, t.version, ${EFFECTIVE_DESTINATION_COLUMNS}
+  FROM tenants t ${EFFECTIVE_DESTINATION_JOIN}`;
 
 export async function findTenantSettings(sql: Sql, tenantId: string): Promise<TenantSettingsRow | null> {
-  const { rows } = await sql.query<TenantSettingsRow>(`SELECT ${SETTINGS} FROM tenants WHERE id = $1`, [tenantId]);
+  const { rows } = await sql.query<TenantSettingsRow>(`${SETTINGS} WHERE t.id = $1`, [tenantId]);
   return rows[0] ?? null;
 }
 
 export async function tenantSettingsOfBridge(sql: Sql, bridgeId: string): Promise<TenantSettingsRow[]> {
-  const { rows } = await sql.query<TenantSettingsRow>(`SELECT ${SETTINGS} FROM tenants WHERE bridge_id = $1`, [bridgeId]);
+  const { rows } = await sql.query<TenantSettingsRow>(`${SETTINGS} WHERE t.bridge_id = $1`, [bridgeId]);
+  return rows;
+}
+
+/**
+ * Gives the tenants a new version (the trigger bumps it) and returns their settings as they are
+ * now: a tenant, or every tenant of a bridge. Locks their rows until the change commits.
+ */
+export async function touchTenants(sql: Sql, where: { tenantId: string } | { bridgeId: string }): Promise<TenantSettingsRow[]> {
+  const [column, value] = 'tenantId' in where ? ['id', where.tenantId] : ['bridge_id', where.bridgeId];
+  await sql.query(`UPDATE tenants SET updated_at = now() WHERE ${column} = $1`, [value]);
+  const { rows } = await sql.query<TenantSettingsRow>(`${SETTINGS} WHERE t.${column} = $1`, [value]);
   return rows;
 }
 

@@ -8,6 +8,7 @@ import type { PromptKey } from '../domain/prompts.js';
 import type { CallState } from './state.js';
 import type { Speaker } from './speech.js';
 import type { Step } from './urls.js';
+import { dialDestination } from './destination.js';
 import { dialConference, gather, hangup, pause, response, type GatherAttrs, type Xml } from './twiml.js';
 
 /** Failed ID entries, and PIN prompts, one call may use. */
@@ -116,8 +117,8 @@ export function pinPrompt(ctx: VoiceContext, st: CallState, lead: PromptKey[] = 
   ));
 }
 
-/** True when a caller without the PIN may start the room (no organizer step). */
-export const callersMayStart = (c: ActiveConference) => c.started || c.allowCallersToStartMeeting;
+/** True when a caller without the PIN may start the room (no organizer step; a Jitsi room has no organizer). */
+export const callersMayStart = (c: ActiveConference) => c.started || c.allowCallersToStartMeeting || c.ownerKind === 'room';
 
 /**
  * Puts the caller into the room. The leader starts it; so does anyone once it runs or when the
@@ -127,6 +128,8 @@ export const callersMayStart = (c: ActiveConference) => c.started || c.allowCall
  * others), so every <Conference> carries HOLD_MUSIC_URL when it is set.
  */
 export function joinConference(ctx: VoiceContext, st: CallState, c: ActiveConference, role: 'leader' | 'participant', lead: PromptKey[] = []): string {
+  // the tenant's meetings are held elsewhere (Jitsi, a SIP bridge): put the caller through there
+  if (c.destination) return dialDestination(ctx, st, c, c.destination, role, lead);
   ctx.s.metrics.callerJoined(role);
   const starts = role === 'leader' || callersMayStart(c);
   const announce: PromptKey = role === 'leader' ? 'joiningAsLeader' : starts ? 'joining' : 'waitForLeader';

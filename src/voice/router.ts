@@ -16,6 +16,7 @@ import { BodyTooLarge, parseForm, readBody } from './form.js';
 import { checkSignature, type SignatureSettings } from './signature.js';
 import { decodeState, type CallState } from './state.js';
 import { conferenceEvent, callStatus, fallback } from './steps/events.js';
+import { dialEnded } from './steps/dial-ended.js';
 import { entry } from './steps/entry.js';
 import { incoming } from './steps/incoming.js';
 import { leader, pin } from './steps/leader.js';
@@ -35,6 +36,7 @@ const STEPS: Record<string, Step> = {
   [VOICE_PATHS.entry]: { call: entry, once: true },
   [VOICE_PATHS.leader]: { call: leader, once: true },
   [VOICE_PATHS.pin]: { call: pin, once: true },
+  [VOICE_PATHS.dialEnded]: { call: dialEnded, once: true },
   [VOICE_PATHS.conferenceEvents]: { callback: (ctx, req, query) => conferenceEvent(ctx, req, refToUuid(new URLSearchParams(query).get('b') ?? '')) },
   [VOICE_PATHS.status]: { callback: (ctx, req) => callStatus(ctx, req) },
   [VOICE_PATHS.fallback]: { callback: (ctx, req) => fallback(ctx, req) },

@@ -102,3 +102,20 @@ export interface ConferenceAttrs {
 
 export const dialConference = (room: string, attrs: ConferenceAttrs): Xml =>
   element('Dial', undefined, textElement('Conference', room, attrs as unknown as Attrs));
+
+export interface DialAttrs {
+  /** Where Twilio posts DialCallStatus when the dialed leg ends. */
+  action: string;
+  method?: 'POST' | 'GET';
+  /** Seconds to wait for an answer. */
+  timeout?: number;
+}
+
+export interface SipAttrs {
+  username?: string;
+  password?: string;
+}
+
+/** <Dial action><Sip username password>URI</Sip></Dial>: the caller is put through to a SIP endpoint. */
+export const dialSip = (uri: string, dial: DialAttrs, sip: SipAttrs = {}): Xml =>
+  element('Dial', dial as unknown as Attrs, textElement('Sip', uri, sip as unknown as Attrs));

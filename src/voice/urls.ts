@@ -8,7 +8,7 @@ import { encodeState, type CallState } from './state.js';
 
 export { VOICE_PATHS };
 
-export type Step = 'entry' | 'leader' | 'pin';
+export type Step = 'entry' | 'leader' | 'pin' | 'dialEnded';
 
 export class VoiceUrls {
   /** `publicBaseUrl` without a trailing slash (config.ts strips it). */

@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownerRef, uuidToRef } from '../../src/lib/refs.js';
 import type { CacheStore } from '../../src/cache/store.js';
-import { encodeActiveId, encodeTenantSettings, retired } from '../../src/directory/entries.js';
+import { encodeActiveId, encodeRoomName, encodeTenantSettings, retired } from '../../src/directory/entries.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -90,17 +90,17 @@ export function cacheStoreBehaviour(name: string, open: () => Promise<CacheStore
       const ownerId = randomUUID();
       const setup = async () => {
         const tag = freshTag();
-        const k = { bucket: key(tag, 'd:1'), field: '23', marker: key(tag, 'm'), tenants: key(tag, 't'), liveRooms: key(tag, 'l') };
+        const k = { bucket: key(tag, 'd:1'), field: '23', marker: key(tag, 'm'), tenants: key(tag, 't'), liveRooms: key(tag, 'l'), roomNames: key(tag, 'j') };
         return k;
       };
 
       it('returns an active entry with its tenant settings, marker and live room', async () => {
         const k = await setup();
         const entry = encodeActiveId({ version: 12n, ownerKind: 'user', ownerId, tenantId, expiresAt: null });
-        const settings = encodeTenantSettings({ version: 3n, allowCallersToStartMeeting: true, entryExitAnnouncements: 'off' });
+        const settings = encodeTenantSettings({ version: 3n, allowCallersToStartMeeting: true, entryExitAnnouncements: 'off', destination: null });
         await store.casFields([{ key: k.bucket, field: k.field, value: entry }, { key: k.tenants, field: uuidToRef(tenantId), value: settings }]);
         await store.set(k.marker, 'server:token');
-        expect(await store.lookupConferenceId(k)).toEqual({ entry, marker: 'server:token', tenant: settings, liveSince: null });
+        expect(await store.lookupConferenceId(k)).toEqual({ entry, marker: 'server:token', tenant: settings, liveSince: null, roomName: null });
         await store.zadd(k.liveRooms, 1_700_000_000_123, ownerRef('user', ownerId));
         expect((await store.lookupConferenceId(k)).liveSince).toBe(1_700_000_000_123);
         await store.zrem(k.liveRooms, ownerRef('user', ownerId));
@@ -110,10 +110,21 @@ export function cacheStoreBehaviour(name: string, open: () => Promise<CacheStore
       it('gives no tenant or room for a retired or missing entry', async () => {
         const k = await setup();
         await store.casFields([{ key: k.tenants, field: uuidToRef(tenantId), value: 'A1|0t' }]);
-        expect(await store.lookupConferenceId(k)).toEqual({ entry: null, marker: null, tenant: null, liveSince: null });
+        expect(await store.lookupConferenceId(k)).toEqual({ entry: null, marker: null, tenant: null, liveSince: null, roomName: null });
         await store.casFields([{ key: k.bucket, field: k.field, value: retired(20n) }]);
         await store.zadd(k.liveRooms, 5, ownerRef('user', ownerId));
-        expect(await store.lookupConferenceId(k)).toEqual({ entry: 'Rk', marker: null, tenant: null, liveSince: null });
+        await store.casFields([{ key: k.roomNames, field: ownerRef('room', ownerId), value: encodeRoomName({ version: 2n, name: 'r@conference.example.com' }) }]);
+        expect(await store.lookupConferenceId(k)).toEqual({ entry: 'Rk', marker: null, tenant: null, liveSince: null, roomName: null });
+      });
+
+      it('gives a Jitsi room\'s name with its active ID (and only a room\'s)', async () => {
+        const k = await setup();
+        const name = encodeRoomName({ version: 4n, name: 'weekly%c3%a9@conference.meet.example.com' });
+        await store.casFields([{ key: k.roomNames, field: ownerRef('room', ownerId), value: name }, { key: k.roomNames, field: ownerRef('user', ownerId), value: name }]);
+        await store.casFields([{ key: k.bucket, field: k.field, value: encodeActiveId({ version: 12n, ownerKind: 'room', ownerId, tenantId, expiresAt: 2_000_000_000 }) }]);
+        expect((await store.lookupConferenceId(k)).roomName).toBe(name);
+        await store.casFields([{ key: k.bucket, field: k.field, value: encodeActiveId({ version: 13n, ownerKind: 'user', ownerId, tenantId, expiresAt: null }) }]);
+        expect((await store.lookupConferenceId(k)).roomName).toBeNull();
       });
     });
 
@@ -248,7 +259,7 @@ export function cacheStoreBehaviour(name: string, open: () => Promise<CacheStore
       /** Keys of a fresh bridge with the owner's ID active, so the lookup reads the room's start. */
       const setup = async () => {
         const tag = freshTag();
-        const lookup = { bucket: key(tag, 'd:1'), field: '1', marker: key(tag, 'm'), tenants: key(tag, 't'), liveRooms: key(tag, 'l') };
+        const lookup = { bucket: key(tag, 'd:1'), field: '1', marker: key(tag, 'm'), tenants: key(tag, 't'), liveRooms: key(tag, 'l'), roomNames: key(tag, 'j') };
         await store.casFields([{ key: lookup.bucket, field: '1', value: encodeActiveId({ version: 1n, ownerKind: 'user', ownerId, tenantId: randomUUID(), expiresAt: null }) }]);
         const keysOf = (sid: string) => ({ liveRooms: lookup.liveRooms, roomEvents: key(tag, 'le'), sequences: key(tag, `cs:${sid}`) });
         const ev = (kind: 'start' | 'end', atMs: number, sequence: string | null, sid = 'CF1', nowMs = now) => store.roomEvent(keysOf(sid), { owner, kind, atMs, sequence, nowMs, keepMs: keep });

@@ -133,6 +133,25 @@ describe('the API answers as documented', () => {
     await call('get', '/api/v1/outbox?status=pending&limit=2', undefined, 200, shapes.page(shapes.OutboxMessage));
   });
 
+  it('for meeting destinations and Jitsi integrations, their rooms and resets', async () => {
+    const p = await provision(h);
+    const t = `/api/v1/tenants/${p.tenant.id}`;
+    await call('get', `${t}/destination`, undefined, 200, shapes.Destination);
+    await call('put', `${t}/destination`, { kind: 'sip', uriTemplate: 'sip:jigasi@pbx.example.com', sipAuth: { username: 'u', password: 'p' } }, 200, shapes.Destination);
+    await call('put', `/api/v1/bridges/${p.bridge.id}/destination`, { kind: 'twilio' }, 200, shapes.Destination);
+    await call('get', `/api/v1/bridges/${p.bridge.id}/destination`, undefined, 200, shapes.Destination);
+    const i = await call('post', `${t}/jitsi-integrations`, { name: 'meet', mucDomains: ['conference.meet.example.com'] }, 201, shapes.JitsiIntegration);
+    await call('get', `${t}/jitsi-integrations`, undefined, 200, shapes.list(shapes.JitsiIntegration));
+    await call('patch', `${t}/jitsi-integrations/${i.id}`, { maxLiveIds: 10 }, 200, shapes.JitsiIntegration);
+    expect((await supertest(h.app).get(`/jitsi/${i.id}/conferenceMapper?conference=doc@conference.meet.example.com`)).status).toBe(200);
+    const rooms = await call('get', `${t}/jitsi-integrations/${i.id}/rooms`, undefined, 200, shapes.page(shapes.MapperRoom));
+    await call('post', `${t}/jitsi-integrations/${i.id}/rooms/${rooms.items[0].id}/conference-id/reset`, {}, 200, shapes.MapperIdReset);
+    await call('put', `${t}/destination`, { kind: 'sip', uriTemplate: 'nope' }, 422, shapes.Problem);
+    await call('del', `${t}/jitsi-integrations/${i.id}`, undefined, 204);
+    await call('get', `${t}/jitsi-integrations/${i.id}`, undefined, 404, shapes.Problem);
+    await call('del', `${t}/destination`, undefined, 204);
+  });
+
   it('for refusals: problem+json with a documented status', async () => {
     const p = await provision(h);
     const userUrl = `/api/v1/tenants/${p.tenant.id}/users/${p.users[0]!.id}`;

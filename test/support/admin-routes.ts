@@ -3,6 +3,7 @@
 // (src/admin/endpoints/): a new endpoint is in every such test at once. Path parameters come
 // from the fixture; a PUT or DELETE gets a fresh target of its own, since it changes it.
 import { randomInt } from 'node:crypto';
+import supertest from 'supertest';
 import { ENDPOINTS } from '../../src/admin/endpoints/index.js';
 import { successStatus, type Endpoint, type Samples } from '../../src/admin/endpoint.js';
 import { paramNames } from '../../src/admin/path-params.js';
@@ -74,6 +75,17 @@ async function resolve(name: string, fresh: 'put' | 'delete' | null, ctx: Fixtur
         subject: 'Weekly', startsAt: new Date(Date.now() + 86_400_000).toISOString(), endsAt: new Date(Date.now() + 90_000_000).toISOString(),
       }), 201)).id;
     case 'jobId': return (await expectStatus(h.api.post(`/api/v1/tenants/${t}/conference-id-resets`, { userIds: [user], sendEmail: false }), 202)).jobId;
+    case 'integrationId':
+      return fresh ? (await newIntegration(ctx)).id : (await sharedIntegration(ctx)).id;
+    case 'roomId': {
+      // a room the mapper issued an ID for, asked as Jitsi Meet asks (the integration's own origin)
+      const integration = await sharedIntegration(ctx);
+      const conference = `room${randomInt(1e9)}@conference.meet.example.com`;
+      const res = await supertest(h.app).get(`/jitsi/${integration.id}/conferenceMapper?conference=${conference}`).set('origin', 'https://meet.example.com');
+      if (res.status !== 200) throw new Error(`mapper answered ${res.status}: ${res.text}`);
+      const { rows } = await h.services.db.query<{ id: string }>('SELECT id FROM jitsi_rooms WHERE integration_id = $1 AND conference = $2', [integration.id, conference]);
+      return rows[0]!.id;
+    }
     case 'messageId': {
       const { rows } = await h.services.db.query<{ id: string }>(
         "INSERT INTO outbox (kind, payload, status, done_at, last_error) VALUES ('email', '{}', 'dead', now(), 'test') RETURNING id");
@@ -89,6 +101,22 @@ async function spareNumber(ctx: Fixture): Promise<string> {
   const n = freshNumber();
   await expectStatus(h.api.put(`/api/v1/dial-in-numbers/${encodeURIComponent(n)}`, { bridgeId: fixture.bridge.id, type: 'toll' }), 201);
   return n;
+}
+
+async function newIntegration(ctx: Fixture): Promise<{ id: string }> {
+  const { h, fixture } = ctx();
+  return expectStatus(h.api.post(`/api/v1/tenants/${fixture.tenant.id}/jitsi-integrations`, {
+    name: 'meet', mucDomains: ['conference.meet.example.com'], allowedOrigins: ['https://meet.example.com'],
+  }), 201);
+}
+
+/** One integration per fixture for the routes that only read or act inside it. */
+const integrations = new WeakMap<Provisioned, Promise<{ id: string }>>();
+function sharedIntegration(ctx: Fixture): Promise<{ id: string }> {
+  const { fixture } = ctx();
+  let integration = integrations.get(fixture);
+  if (!integration) integrations.set(fixture, (integration = newIntegration(ctx)));
+  return integration;
 }
 
 /** One spare number per fixture is enough for examples (a move to it may move nobody the second time). */

@@ -21,7 +21,7 @@ const LAYERS: string[][] = [
   ['meetings'],
   ['commands'],
   ['jobs'],
-  ['admin', 'voice', 'console', 'development', 'simulator'],
+  ['admin', 'voice', 'jitsi', 'console', 'development', 'simulator'],
   ['cli'],
   ['app.ts', 'lifecycle.ts', 'main.ts', 'worker.ts', 'worker-main.ts'],
 ];

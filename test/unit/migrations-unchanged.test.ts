@@ -9,6 +9,7 @@ const LANDED: Record<string, string> = {
   '0001_initial.sql': 'b8bdc3b349b98b674df5cb4f7d74507c964b97f97de8bbb4002d886973689f17',
   '0005_outbox_worker.sql': 'e5b466b8ee87f6004efeedea0894b94c8e38900ae5623f2aacdf7085fa5d53c5',
   '0006_speech_input.sql': 'ec0e7129b70cdd1f5c75b1d856510ebe2e92f13f6173b1a5fa4b70beb5b964e3',
+  '0009_destinations_and_jitsi.sql': 'f34f18926e9db667a7e398f1a2698091940545205ff97bd75c724e9215617f59',
 };
 
 describe('migrations/', () => {

@@ -64,6 +64,16 @@ describe('voice webhooks under odd input', () => {
     }), { numRuns: 40 });
   }, 120_000);
 
+  it('the SIP leg\'s end (<Dial action>) with odd DialCallStatus, SIP codes and call state', async () => {
+    const call = h.call(number);
+    await call.dial();
+    const dialEnded = new URL(call.gathering!.node.attrs.action!, `${h.webhooks.publicBaseUrl}/voice/incoming`).toString().replace('/voice/entry', '/voice/dial-ended');
+    await fc.assert(fc.asyncProperty(odd, odd, odd, async (status, code, state) => {
+      await expectSafe(dialEnded, { CallSid: call.callSid, From: call.from, To: number, DialCallStatus: status, DialSipResponseCode: code });
+      await expectSafe(dialEnded.replace(/\?.*$/, `?${new URLSearchParams({ s: state }).toString()}`), { CallSid: call.callSid, DialCallStatus: status });
+    }), { numRuns: 60 });
+  }, 60_000);
+
   it('conference and call status callbacks with odd fields', async () => {
     await fc.assert(fc.asyncProperty(odd, odd, odd, async (event, room, status) => {
       await expectSafe(`${h.webhooks.publicBaseUrl}/voice/conference-events?${new URLSearchParams({ b: room })}`, { StatusCallbackEvent: event, FriendlyName: room, ConferenceSid: 'CF' + '0'.repeat(32) });

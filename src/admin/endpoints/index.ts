@@ -3,7 +3,9 @@ import type { Endpoint } from '../endpoint.js';
 import { apiKeyEndpoints } from './api-keys.js';
 import { auditEndpoints } from './audit.js';
 import { bridgeEndpoints } from './bridges.js';
+import { destinationEndpoints } from './destinations.js';
 import { dialInNumberEndpoints } from './dial-in-numbers.js';
+import { jitsiIntegrationEndpoints } from './jitsi-integrations.js';
 import { jobEndpoints } from './jobs.js';
 import { meetingEndpoints } from './meetings.js';
 import { outboxEndpoints } from './outbox.js';
@@ -13,5 +15,5 @@ import { userEndpoints } from './users.js';
 
 export const ENDPOINTS: readonly Endpoint[] = [
   ...bridgeEndpoints, ...dialInNumberEndpoints, ...tenantEndpoints, ...apiKeyEndpoints, ...userEndpoints, ...userActionEndpoints,
-  ...auditEndpoints, ...meetingEndpoints, ...jobEndpoints, ...outboxEndpoints,
+  ...auditEndpoints, ...meetingEndpoints, ...jobEndpoints, ...outboxEndpoints, ...destinationEndpoints, ...jitsiIntegrationEndpoints,
 ];

@@ -142,6 +142,42 @@ export const Meeting = z.strictObject({
   invitationSequence: z.int().min(0),
 });
 
+export const Destination = z.strictObject({
+  scope: z.enum(['tenant', 'bridge', 'default']).describe('whose destination this is; default: none is set, Twilio conference rooms'),
+  kind: z.enum(['twilio', 'sip']),
+  uriTemplate: z.string().nullable(),
+  roomHeader: z.string().nullable().describe('the X- header that carries the room\'s name'),
+  roleHeader: z.string().nullable().describe('an X- header that says "leader" or "participant"'),
+  sipAuth: z.strictObject({ username: z.string() }).nullable().describe('the password is never returned'),
+  roomPassword: z.strictObject({ header: z.string() }).nullable().describe('the password is never returned'),
+  updatedAt: timestamp.nullable(),
+});
+
+export const JitsiIntegration = z.strictObject({
+  id,
+  tenantId: id,
+  name: z.string(),
+  mucDomains: z.array(z.string()),
+  allowedOrigins: z.array(z.string()),
+  maxLiveIds: z.int(),
+  liveIds: z.int().describe('conference IDs its rooms hold now'),
+  dialInConfCodeUrl: z.string().describe('for Jitsi Meet\'s config.js'),
+  dialInNumbersUrl: z.string().describe('for Jitsi Meet\'s config.js (add ?format=legacy for the old { numbersEnabled, numbers } form)'),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const MapperRoom = z.strictObject({
+  id,
+  conference: z.string().describe('room@muc-domain, as Jitsi Meet names it'),
+  conferenceId: conferenceId.nullable().describe('null once reset or expired'),
+  expiresAt: timestamp.nullable(),
+  lastLookupAt: timestamp,
+  createdAt: timestamp,
+});
+
+export const MapperIdReset = z.strictObject({ previousConferenceId: conferenceId.nullable() });
+
 export const Problem = z.object({
   type: z.string(),
   title: z.string(),
@@ -155,7 +191,8 @@ export const Problem = z.object({
 /** Named components of the document; operations refer to them by name. */
 export const SHAPES = {
   Bridge, DialInNumber, Tenant, User, EnabledUser, ConferenceIdChange, LeaderPinReset, EmailQueued,
-  ApiKeyCreated, Me, AuditEvent, Job, JobAccepted, Meeting, OutboxSummary, OutboxMessage, Problem,
+  ApiKeyCreated, Me, AuditEvent, Job, JobAccepted, Meeting, OutboxSummary, OutboxMessage, Destination, JitsiIntegration, MapperRoom,
+  MapperIdReset, Problem,
 } as const;
 export type ShapeName = keyof typeof SHAPES;
 
