@@ -15,7 +15,6 @@
 import type { CacheKeys } from '../cache/keys.js';
 import { ownerRef, type OwnerKind } from '../lib/refs.js';
 import type { CacheStore, FieldWrite, RoomEventOutcome } from '../cache/store.js';
-import { DependencyError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import { CircuitBreaker } from '../lib/breaker.js';
 import type { Database, Tx } from '../store/db.js';
@@ -30,6 +29,8 @@ import { findLeaderPin } from '../store/leader-pins.js';
 import { findNumber } from '../store/numbers.js';
 import { findTenantSettings } from '../store/tenants.js';
 import { Trust } from './trust.js';
+import { GuardedFill, type SeenMarker } from './fill.js';
+import { Staging } from './staging.js';
 
 export type Source = 'cache' | 'database';
 
@@ -78,8 +79,8 @@ export class Directory {
   readonly trust: Trust;
   readonly #databaseBreaker: CircuitBreaker;
   readonly #liveMaxAgeMs: number;
-  /** The changes staged on each open transaction (see stage). */
-  readonly #staged = new WeakMap<Tx, CacheChange[]>();
+  readonly #fill: GuardedFill;
+  readonly #staging: Staging;
 
   constructor(
     private readonly store: CacheStore,
@@ -93,6 +94,8 @@ export class Directory {
     this.trust = new Trust(store, this.rebuilder, log);
     this.#databaseBreaker = new CircuitBreaker('database', { timeoutMs: options.databaseTimeoutMs ?? 1500, failureThreshold: 3, openMs: 2000 });
     this.#liveMaxAgeMs = options.liveRoomMaxAgeMs ?? 24 * 3600_000;
+    this.#fill = new GuardedFill(store, this.trust);
+    this.#staging = new Staging(store, keys, log, this.#fill, events);
   }
 
   // ---- reads (the caller path) ----------------------------------------------------------------
@@ -208,58 +211,11 @@ export class Directory {
   // ---- writes (admin commands) ----------------------------------------------------------------
 
   /**
-   * Registers the cache side of a change on its transaction (see changes.ts). Before COMMIT it
-   * writes the non-positive values (failing the change when it cannot) and reads the trust
-   * markers of the fields; after COMMIT it writes the final values, guarded by those markers.
+   * Registers the cache side of a change on its transaction: the non-positive values before
+   * COMMIT (failing the change when they cannot be written), the final ones after (staging.ts).
    */
   stage(tx: Tx, changes: CacheChange[]): void {
-    if (changes.length === 0) return;
-    // Several stages of one transaction share one write before COMMIT and one after.
-    const staged = this.#staged.get(tx);
-    if (staged) {
-      staged.push(...changes);
-      return;
-    }
-    const all = [...changes];
-    this.#staged.set(tx, all);
-    const seen = new Map<string, string | null>();
-    tx.beforeCommit(async () => {
-      const before = all.filter((c) => c.before !== null).map((c) => ({ key: c.key, field: c.field, value: c.before! }));
-      const markers = [...new Set(all.map((c) => this.keys.markerOf(c.key)))];
-      // Sent together with the write below (one round trip); read before COMMIT, so a loss
-      // between here and the after-commit write shows as a changed marker.
-      const reading = Promise.all(markers.map((m) => this.store.get(m)));
-      reading.catch(() => undefined);
-      if (before.length) {
-        try {
-          if (!this.store.isConnected()) throw new Error('not connected');
-          await this.store.casFields(before);
-        } catch (err) {
-          this.events.cacheWriteFailed?.('before_commit');
-          throw new DependencyError('cache', 'the directory cache cannot be updated, so the change could not be made safely; nothing was changed', err);
-        }
-      }
-      try {
-        const values = await reading;
-        markers.forEach((m, i) => seen.set(m, values[i] ?? null));
-      } catch {
-        // unknown markers: the after-commit writes are skipped, readers fill the cache
-      }
-    });
-    tx.afterCommit(async () => {
-      // What the before-commit write already holds (a retired ID's final value) is not sent again.
-      const after = groupByMarker(this.keys, all.filter((c) => c.before !== c.after).map((c) => ({ key: c.key, field: c.field, value: c.after })));
-      try {
-        await Promise.all([...after].map(([marker, writes]) => {
-          const value = seen.get(marker);
-          return value ? this.#fillCache({ key: marker, value }, writes, { rethrow: true }) : undefined;
-        }));
-      } catch (err) {
-        // Safe: the before-commit values (or nothing) send readers to PostgreSQL, which fills the cache.
-        this.events.cacheWriteFailed?.('after_commit');
-        this.log.warn({ err: (err as Error).message, fields: all.length }, 'directory cache not updated after commit; readers will fill it');
-      }
-    });
+    this.#staging.stage(tx, changes);
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
@@ -318,19 +274,8 @@ export class Directory {
     return this.#databaseBreaker.run(read);
   }
 
-  /**
-   * Writes what was read or decided while `seen` was the trusted marker, only while it still is
-   * (same server, same marker): after a loss or a rebuild, it could be older than what the
-   * rebuild wrote. Returns what the fields hold, or [] when nothing was written.
-   */
-  async #fillCache(seen: SeenMarker, writes: FieldWrite[], { rethrow = false } = {}): Promise<(string | null)[]> {
-    if (!this.store.isConnected() || !this.trust.trusts(seen.key, seen.value)) return [];
-    try {
-      return (await this.store.casFieldsIfMarker(seen.key, seen.value, writes)) ?? [];
-    } catch (err) {
-      if (rethrow) throw err;
-      return [];
-    }
+  #fillCache(seen: SeenMarker, writes: FieldWrite[]): Promise<(string | null)[]> {
+    return this.#fill.write(seen, writes);
   }
 
   #isLive(liveSince: number | null, nowMs: number): boolean {
@@ -345,23 +290,6 @@ export class Directory {
 
 /** The tenant's settings a call needs, however they were read. */
 type CallSettings = Pick<ActiveConference, 'allowCallersToStartMeeting' | 'entryExitAnnouncements' | 'destination'>;
-
-/** A trust marker as a reader or a change saw it (see #fillCache). */
-interface SeenMarker {
-  key: string;
-  value: string;
-}
-
-function groupByMarker(keys: CacheKeys, writes: FieldWrite[]): Map<string, FieldWrite[]> {
-  const groups = new Map<string, FieldWrite[]>();
-  for (const w of writes) {
-    const marker = keys.markerOf(w.key);
-    const list = groups.get(marker);
-    if (list) list.push(w);
-    else groups.set(marker, [w]);
-  }
-  return groups;
-}
 
 function found(entry: NumberEntry): NumberLookupResult {
   const { version: _version, ...rest } = entry;
