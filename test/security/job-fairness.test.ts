@@ -1,0 +1,67 @@
+// Finding 7a: one tenant's backlog of bulk jobs must not hold up another tenant's small job.
+// Tenant A queues JOBS bulk resets of USERS_PER_JOB users each, then tenant B queues a reset of
+// one user; a worker starts. B's job must finish while A has done only a small part of its
+// backlog (on main's oldest-first claiming B waited for A's jobs ahead of it).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOutboxWorker } from '../../src/worker.js';
+import { createHarness, expectStatus, provision, type Harness } from '../support/harness.js';
+import { eventually, privateDatabase } from '../support/private-db.js';
+
+const JOBS = 8;
+const USERS_PER_JOB = 250;
+
+let h: Harness;
+let db: Awaited<ReturnType<typeof privateDatabase>>;
+
+beforeAll(async () => {
+  db = await privateDatabase('fairness');
+  h = await createHarness({ databaseUrl: db.url });
+});
+afterAll(async () => {
+  await h.close();
+  await db.drop();
+});
+
+/** Builtin users without an ID yet, straight into the table (the API would hash a PIN for each). */
+async function bulkUsers(tenantId: string, n: number): Promise<string[]> {
+  const { rows } = await h.services.db.query<{ id: string }>(
+    `INSERT INTO users (tenant_id, email, display_name, provider)
+     SELECT $1, 'bulk' || g || '.' || md5(random()::text) || '@example.com', 'Bulk ' || g, 'builtin' FROM generate_series(1, $2) g RETURNING id`,
+    [tenantId, n],
+  );
+  return rows.map((r) => r.id);
+}
+
+const job = (id: string) => expectStatus(h.api.get(`/api/v1/jobs/${id}`), 200);
+
+async function doneUnits(jobIds: string[]): Promise<number> {
+  const { rows } = await h.services.db.query<{ n: number }>("SELECT count(*)::int AS n FROM job_items WHERE job_id = ANY($1::uuid[]) AND state <> 'pending'", [jobIds]);
+  return rows[0]!.n;
+}
+
+describe('jobs run fairly across tenants', () => {
+  it('runs a small job of one tenant before another tenant\'s backlog is worked off', async () => {
+    const a = await provision(h, { users: 0 });
+    const b = await provision(h, { users: 1 });
+    const aUsers = await bulkUsers(a.tenant.id, JOBS * USERS_PER_JOB);
+    const aJobs: string[] = [];
+    for (let k = 0; k < JOBS; k++) {
+      const body = { userIds: aUsers.slice(k * USERS_PER_JOB, (k + 1) * USERS_PER_JOB), sendEmail: false };
+      aJobs.push((await expectStatus(h.api.post(`/api/v1/tenants/${a.tenant.id}/conference-id-resets`, body), 202)).jobId);
+    }
+    const { jobId: bJob } = await expectStatus(h.api.post(`/api/v1/tenants/${b.tenant.id}/conference-id-resets`, { userIds: [b.users[0]!.id], sendEmail: false }), 202);
+
+    const started = Date.now();
+    const w = buildOutboxWorker(h.services, { mailer: null, idlePollMs: 20, sweepEveryMs: 3_600_000 });
+    w.worker.start();
+    try {
+      await eventually(() => job(bJob), (j) => j.status === 'succeeded', 180_000, 20);
+      const bLatencyMs = Date.now() - started;
+      const aDone = await doneUnits(aJobs);
+      console.log(`job fairness: tenant B's 1-user job took ${bLatencyMs} ms; tenant A had done ${aDone} of ${JOBS * USERS_PER_JOB} units by then`);
+      expect(aDone).toBeLessThan((JOBS * USERS_PER_JOB) / 4);
+    } finally {
+      await w.stop();
+    }
+  });
+});
