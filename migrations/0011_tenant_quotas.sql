@@ -13,3 +13,13 @@ CREATE TABLE tenant_quota_usage (
 
 -- old windows are pruned by the outbox pruner (src/outbox/pruner.ts)
 CREATE INDEX tenant_quota_usage_window ON tenant_quota_usage (window_start);
+
+-- When each tenant last had a message of a kind claimed (src/store/outbox-claims.ts,
+-- claimDueFairly): the job lane serves the tenant that waited longest first (round-robin), so
+-- one tenant's backlog of old jobs cannot keep another's newer job waiting.
+CREATE TABLE outbox_tenant_turns (
+  kind            text NOT NULL,
+  tenant_id       uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  last_claimed_at timestamptz NOT NULL,
+  PRIMARY KEY (kind, tenant_id)
+);

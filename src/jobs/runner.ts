@@ -40,11 +40,13 @@ export function jobHandler(s: Services, kinds: Partial<Record<JobKind, UnitKind<
   const parallelism = options.parallelism ?? 2;
   const sliceMs = options.sliceMs ?? 2_000;
 
-  async function runBatch(job: JobRow, kind: UnitKind<never>, prepared: unknown, ctx: HandlerContext): Promise<number> {
+  async function runBatch(job: JobRow, kind: UnitKind<never>, prepared: unknown, ctx: HandlerContext, yieldNow: () => Promise<boolean>): Promise<number> {
     return s.db.transaction(async (tx) => {
       const ids = await claimItems(tx, job.id, batchSize);
       const results: { unitId: string; error: string | null }[] = [];
       for (const unitId of ids) {
+        // items left unrun stay pending (their row locks go with this transaction)
+        if (await yieldNow()) break;
         try {
           await tx.savepoint((unitTx) => kind.run(s, unitTx, job, unitId, prepared as never));
           results.push({ unitId, error: null });
@@ -56,7 +58,7 @@ export function jobHandler(s: Services, kinds: Partial<Record<JobKind, UnitKind<
         }
       }
       await recordItems(tx, job.id, results);
-      return ids.length;
+      return results.length;
     });
   }
 
@@ -71,15 +73,21 @@ export function jobHandler(s: Services, kinds: Partial<Record<JobKind, UnitKind<
       const prepared = kind.prepare ? await kind.prepare(s, job) : undefined;
       let lost = false;
       let yielded = false;
-      const sliceEnds = Date.now() + sliceMs;
+      let sliceEnds = Date.now() + sliceMs;
+      // once a slice is over, a job gives its turn to another tenant's waiting job (checked between units)
+      const yieldNow = async () => {
+        if (yielded || Date.now() < sliceEnds) return yielded;
+        sliceEnds = Date.now() + sliceMs;
+        if (await othersWaiting(s.db, m.kind, m.tenant_id)) yielded = true;
+        return yielded;
+      };
       const loop = async () => {
         while (!ctx.stopping() && !lost && !yielded) {
           if (!(await ctx.renew())) {
             lost = true;
             return;
           }
-          if ((await runBatch(job, kind, prepared, ctx)) === 0) return;
-          if (Date.now() >= sliceEnds && !yielded && (await othersWaiting(s.db, m.kind, m.tenant_id))) yielded = true;
+          if ((await runBatch(job, kind, prepared, ctx, yieldNow)) === 0) return;
         }
       };
       // allSettled: no loop may still be working on the job when this attempt is settled

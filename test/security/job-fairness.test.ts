@@ -62,6 +62,33 @@ describe('jobs run fairly across tenants', () => {
       expect(aDone).toBeLessThan((JOBS * USERS_PER_JOB) / 4);
     } finally {
       await w.stop();
+      await h.services.db.query("UPDATE outbox SET status = 'dead' WHERE kind = 'job' AND status = 'pending'"); // the backlog is not the next test's
+    }
+  });
+
+  it('takes turns between tenants: with two tenants\' backlogs running, a third tenant\'s job gets the next slice', async () => {
+    const [a, b, c] = [await provision(h, { users: 0 }), await provision(h, { users: 0 }), await provision(h, { users: 1 })];
+    const backlog: string[] = [];
+    for (const t of [a, b]) {
+      const users = await bulkUsers(t.tenant.id, 4 * USERS_PER_JOB);
+      for (let k = 0; k < 4; k++) {
+        const body = { userIds: users.slice(k * USERS_PER_JOB, (k + 1) * USERS_PER_JOB), sendEmail: false };
+        backlog.push((await expectStatus(h.api.post(`/api/v1/tenants/${t.tenant.id}/conference-id-resets`, body), 202)).jobId);
+      }
+    }
+    const { jobId: cJob } = await expectStatus(h.api.post(`/api/v1/tenants/${c.tenant.id}/conference-id-resets`, { userIds: [c.users[0]!.id], sendEmail: false }), 202);
+    const started = Date.now();
+    const w = buildOutboxWorker(h.services, { mailer: null, idlePollMs: 20, sweepEveryMs: 3_600_000, jobs: { sliceMs: 1_000 } });
+    w.worker.start();
+    try {
+      await eventually(() => job(cJob), (j) => j.status === 'succeeded', 180_000, 20);
+      const done = await doneUnits(backlog);
+      console.log(`job fairness (3 tenants): tenant C's 1-user job took ${Date.now() - started} ms; A and B had done ${done} of ${backlog.length * USERS_PER_JOB} units by then`);
+      // a job yields after its slice: C does not wait for a whole job of A or B (USERS_PER_JOB units), let alone all
+      expect(done).toBeLessThan(2 * USERS_PER_JOB);
+    } finally {
+      await w.stop();
+      await h.services.db.query("UPDATE outbox SET status = 'dead' WHERE kind = 'job' AND status = 'pending'"); // the backlog is not the next test's
     }
   });
 });
