@@ -35,7 +35,10 @@ export async function reserveQuota(s: Services, tx: Tx, actor: Actor, tenantId: 
   const q = windows[kind];
   const limit = q.limit(s);
   const outcome = await consumeQuota(tx, { tenantId, kind, windowS: q.windowS }, amount, limit);
-  if (!outcome.ok) throw quotaError(`${q.what} (${outcome.used} used, ${amount} more asked)`, limit, q.per, outcome.retryAfterS);
+  if (!outcome.ok) {
+    s.log.warn({ tenantId, quota: kind, limit, used: outcome.used, asked: amount }, 'tenant quota reached; request refused (429)');
+    throw quotaError(`${q.what} (${outcome.used} used, ${amount} more asked)`, limit, q.per, outcome.retryAfterS);
+  }
 }
 
 export interface ChosenId {
@@ -73,6 +76,7 @@ export async function guardChosenId<T>(s: Services, actor: Actor, chosen: Chosen
       return counted;
     });
     if (outcome.ok) throw err;
+    s.log.warn({ tenantId: chosen.tenantId, quota: 'id_conflicts', limit }, 'chosen-ID conflicts over the tenant\'s hourly budget; answered 429 (see the audit events conference_id.conflict)');
     throw quotaError('too many chosen conference IDs were taken', limit, 'an hour', outcome.retryAfterS);
   }
 }
