@@ -44,22 +44,33 @@ describe('jobs run fairly across tenants', () => {
     const a = await provision(h, { users: 0 });
     const b = await provision(h, { users: 1 });
     const aUsers = await bulkUsers(a.tenant.id, JOBS * USERS_PER_JOB);
-    const aJobs: string[] = [];
-    for (let k = 0; k < JOBS; k++) {
-      const body = { userIds: aUsers.slice(k * USERS_PER_JOB, (k + 1) * USERS_PER_JOB), sendEmail: false };
-      aJobs.push((await expectStatus(h.api.post(`/api/v1/tenants/${a.tenant.id}/conference-id-resets`, body), 202)).jobId);
-    }
-    const { jobId: bJob } = await expectStatus(h.api.post(`/api/v1/tenants/${b.tenant.id}/conference-id-resets`, { userIds: [b.users[0]!.id], sendEmail: false }), 202);
-
-    const started = Date.now();
+    const bReset = () => h.api.post(`/api/v1/tenants/${b.tenant.id}/conference-id-resets`, { userIds: [b.users[0]!.id], sendEmail: false });
     const w = buildOutboxWorker(h.services, { mailer: null, idlePollMs: 20, sweepEveryMs: 3_600_000 });
     w.worker.start();
     try {
+      // B's job alone: the baseline
+      let started = Date.now();
+      const { jobId: alone } = await expectStatus(bReset(), 202);
+      await eventually(() => job(alone), (j) => j.status === 'succeeded', 30_000, 20);
+      const baselineMs = Date.now() - started;
+
+      // A queues its backlog (the worker starts on it at once), then B asks again
+      const aJobs: string[] = [];
+      for (let k = 0; k < JOBS; k++) {
+        const body = { userIds: aUsers.slice(k * USERS_PER_JOB, (k + 1) * USERS_PER_JOB), sendEmail: false };
+        aJobs.push((await expectStatus(h.api.post(`/api/v1/tenants/${a.tenant.id}/conference-id-resets`, body), 202)).jobId);
+      }
+      started = Date.now();
+      const { jobId: bJob } = await expectStatus(bReset(), 202);
       await eventually(() => job(bJob), (j) => j.status === 'succeeded', 180_000, 20);
       const bLatencyMs = Date.now() - started;
       const aDone = await doneUnits(aJobs);
-      console.log(`job fairness: tenant B's 1-user job took ${bLatencyMs} ms; tenant A had done ${aDone} of ${JOBS * USERS_PER_JOB} units by then`);
+      const { rows } = await h.services.db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM jobs WHERE id = ANY($1::uuid[]) AND started_at < (SELECT started_at FROM jobs WHERE id = $2)', [aJobs, bJob]);
+      console.log(`job fairness: tenant B's 1-user job took ${baselineMs} ms alone, ${bLatencyMs} ms behind tenant A's ${JOBS} jobs of ${USERS_PER_JOB}; `
+        + `A had done ${aDone} of ${JOBS * USERS_PER_JOB} units and started ${rows[0]!.n} jobs before B's`);
       expect(aDone).toBeLessThan((JOBS * USERS_PER_JOB) / 4);
+      expect(rows[0]!.n).toBeLessThanOrEqual(2);
     } finally {
       await w.stop();
       await h.services.db.query("UPDATE outbox SET status = 'dead' WHERE kind = 'job' AND status = 'pending'"); // the backlog is not the next test's
