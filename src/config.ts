@@ -82,6 +82,13 @@ const envSchema = z.object({
   JITSI_MAX_LIVE_IDS: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
   JITSI_CLIENT_RATE_LIMIT_PER_MIN: positiveInt.default(300),
   JITSI_NEW_IDS_PER_MIN: positiveInt.default(120),
+  // per-tenant quotas on admin actions (docs/security.md); platform keys are not held to them
+  TENANT_ID_CONFLICTS_PER_HOUR: positiveInt.default(20),
+  TENANT_EMAILS_PER_HOUR: positiveInt.default(1000),
+  TENANT_ID_CHANGES_PER_DAY: positiveInt.default(10_000),
+  MEETING_MAX_ATTENDEES: z.coerce.number().int().min(1).max(250).default(100),
+  // job messages one tenant may run at once across all workers (the others' jobs go first)
+  JOB_TENANT_CONCURRENCY: positiveInt.default(1),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -142,6 +149,18 @@ export interface Config {
     clientRatePerMin: number;
     /** New mapper IDs per integration per minute. */
     newIdsPerMin: number;
+  }>;
+  /** Per-tenant quotas on admin actions (commands/quotas.ts); platform keys are exempt. */
+  readonly quotas: Readonly<{
+    /** Chosen conference IDs refused as taken, per tenant per hour, before 429. */
+    idConflictsPerHour: number;
+    /** Emails admin requests may queue, per tenant per hour. */
+    emailsPerHour: number;
+    /** Conference-ID resets and changes (bulk units included), per tenant per day. */
+    idChangesPerDay: number;
+    maxAttendeesPerMeeting: number;
+    /** Job messages of one tenant running at once across all workers. */
+    jobTenantConcurrency: number;
   }>;
 }
 
@@ -238,6 +257,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxLiveIds: e.JITSI_MAX_LIVE_IDS,
       clientRatePerMin: e.JITSI_CLIENT_RATE_LIMIT_PER_MIN,
       newIdsPerMin: e.JITSI_NEW_IDS_PER_MIN,
+    },
+    quotas: {
+      idConflictsPerHour: e.TENANT_ID_CONFLICTS_PER_HOUR,
+      emailsPerHour: e.TENANT_EMAILS_PER_HOUR,
+      idChangesPerDay: e.TENANT_ID_CHANGES_PER_DAY,
+      maxAttendeesPerMeeting: e.MEETING_MAX_ATTENDEES,
+      jobTenantConcurrency: e.JOB_TENANT_CONCURRENCY,
     },
   });
 }

@@ -11,6 +11,7 @@ import { findUser, lockUserForIdChange, touchConferenceIdUpdatedAt } from '../st
 import { queueEmail } from '../email/messages.js';
 import { issueConferenceId, retireConferenceIds } from './conference-id-lifecycle.js';
 import { enqueueMeetingMigration } from './enqueue-meeting-migration.js';
+import { guardChosenId, reserveQuota } from './quotas.js';
 
 export interface ConferenceIdChangeResult {
   conferenceId: string;
@@ -27,8 +28,21 @@ export interface ChangeConferenceIdInput {
 }
 
 
+/**
+ * A single reset or change: held to the tenant's quotas (commands/quotas.ts) of ID changes a day
+ * and emails an hour, and to its budget of chosen IDs found taken. A bulk job's units run
+ * changeConferenceIdIn; the job took its share of ID changes when it was requested.
+ */
 export async function changeConferenceId(s: Services, actor: Actor, input: ChangeConferenceIdInput): Promise<ConferenceIdChangeResult> {
-  return s.db.transaction((tx) => changeConferenceIdIn(s, tx, actor, input));
+  const chosen = { tenantId: input.tenantId, conferenceId: input.conferenceId, target: { type: 'user', id: input.userId } };
+  return guardChosenId(s, actor, chosen, () => s.db.transaction(async (tx) => {
+    const result = await changeConferenceIdIn(s, tx, actor, input);
+    if (result.conferenceId !== result.previousConferenceId) {
+      await reserveQuota(s, tx, actor, input.tenantId, 'id_changes', 1);
+      if (result.emailQueued) await reserveQuota(s, tx, actor, input.tenantId, 'emails', 1);
+    }
+    return result;
+  }));
 }
 
 /**

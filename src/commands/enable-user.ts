@@ -8,6 +8,7 @@ import { findUser, insertUser, touchConferenceIdUpdatedAt, type UserRow } from '
 import { generatePin, hashPin } from '../domain/pins.js';
 import { queueEmail } from '../email/messages.js';
 import { issueConferenceId } from './conference-id-lifecycle.js';
+import { guardChosenId, reserveQuota } from './quotas.js';
 
 export interface EnableUserInput {
   tenantId: string;
@@ -37,7 +38,8 @@ export async function enableUser(s: Services, actor: Actor, input: EnableUserInp
   const leaderPinHash = leaderPin ? await hashPin(leaderPin) : null;
   const sendEmail = input.sendEmail ?? tenant.send_email_by_default;
 
-  return s.db.transaction(async (tx) => {
+  const chosen = { tenantId: tenant.id, conferenceId: builtin ? input.conferenceId : undefined, target: { type: 'tenant', id: tenant.id } };
+  return guardChosenId(s, actor, chosen, () => s.db.transaction(async (tx) => {
     const userId = await insertUser(tx, {
       tenantId: tenant.id,
       email: input.email,
@@ -61,7 +63,10 @@ export async function enableUser(s: Services, actor: Actor, input: EnableUserInp
       tenantId: tenant.id, actor, action: 'user.enabled', target: { type: 'user', id: userId },
       details: { provider: input.provider, conferenceId: user.conference_id === null ? user.third_party_conference_id : String(user.conference_id), emailQueued: sendEmail },
     });
-    if (sendEmail) await queueEmail(s, tx, user, 'welcome', leaderPin ? { leaderPin } : {});
+    if (sendEmail) {
+      await queueEmail(s, tx, user, 'welcome', leaderPin ? { leaderPin } : {});
+      await reserveQuota(s, tx, actor, tenant.id, 'emails', 1);
+    }
     return { user, leaderPin, emailQueued: sendEmail };
-  });
+  }));
 }

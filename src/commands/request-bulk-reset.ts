@@ -5,6 +5,7 @@ import type { Services } from '../services.js';
 import { recordAudit, type Actor } from '../store/audit.js';
 import { createJob } from '../store/jobs.js';
 import { findTenant } from '../store/tenants.js';
+import { reserveQuota } from './quotas.js';
 
 export interface BulkResetInput {
   tenantId: string;
@@ -27,6 +28,9 @@ export async function requestBulkReset(s: Services, actor: Actor, input: BulkRes
       tenantId: tenant.id, actor, action: 'conference_id.bulk_reset_requested', target: { type: 'job', id: job.id },
       details: { users: job.total, all: input.all === true, sendEmail: input.sendEmail ?? null },
     });
+    // the whole job's share of the day's ID changes, up front: a job over the quota is refused
+    // (429) rather than left to fail part-way (its units' emails are not counted, see quotas.ts)
+    await reserveQuota(s, tx, actor, tenant.id, 'id_changes', job.total);
     return { jobId: job.id, total: job.total };
   });
 }

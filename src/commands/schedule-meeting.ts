@@ -2,7 +2,7 @@
 // ID changes, see migration.ts); in a dynamic tenant it gets an ID of its own that expires 60
 // days after the meeting ends (or starts, without an end). Attendees get the invitation by email.
 import { randomUUID } from 'node:crypto';
-import { AppError, notFound } from '../errors.js';
+import { AppError, notFound, validationFailed } from '../errors.js';
 import type { Services } from '../services.js';
 import { recordAudit, type Actor } from '../store/audit.js';
 import { findTenant } from '../store/tenants.js';
@@ -11,6 +11,7 @@ import { findMeetingViewById, insertMeeting, type MeetingView } from '../store/m
 import { leaderPinChange } from '../directory/changes.js';
 import { queueInvitations } from '../meetings/invitations.js';
 import { issueConferenceId } from './conference-id-lifecycle.js';
+import { reserveQuota } from './quotas.js';
 
 export const DYNAMIC_ID_LIFETIME_DAYS = 60;
 const DAY_MS = 86_400_000;
@@ -29,6 +30,8 @@ export function dynamicIdExpiry(startsAt: Date, endsAt: Date | null): Date {
 }
 
 export async function scheduleMeeting(s: Services, actor: Actor, input: ScheduleMeetingInput): Promise<MeetingView> {
+  const maxAttendees = s.config.quotas.maxAttendeesPerMeeting;
+  if (input.attendees.length > maxAttendees) throw validationFailed('attendees', `at most ${maxAttendees} attendees per meeting`);
   const tenant = await findTenant(s.db, input.tenantId);
   if (!tenant) throw notFound('tenant');
   return s.db.transaction(async (tx) => {
@@ -61,6 +64,7 @@ export async function scheduleMeeting(s: Services, actor: Actor, input: Schedule
       tenantId: tenant.id, actor, action: 'meeting.scheduled', target: { type: 'meeting', id },
       details: { organizerId: user.id, conferenceId, ownId, invitationsQueued: invited },
     });
+    await reserveQuota(s, tx, actor, tenant.id, 'emails', invited);
     return (await findMeetingViewById(tx, id))!;
   });
 }

@@ -17,7 +17,10 @@ export function jobMessages(s: Services, options: JobRunnerOptions = {}): Messag
   } as never, options);
   // A job fails as a whole only when a dependency is down; its units are idempotent, so it is
   // tried again within a minute rather than after the outbox's backoff of up to ten minutes.
-  return { kind: JOB_KIND, handler, lane: { concurrency: 2, leaseMs: 2 * 60_000 }, maxRetryDelayMs: 60_000 };
+  // Fair across tenants: a tenant runs at most JOB_TENANT_CONCURRENCY jobs at once (the others'
+  // jobs take the free loops), and a job yields its turn after a slice when another tenant waits.
+  const lane = { concurrency: 2, leaseMs: 2 * 60_000, perTenant: s.config.quotas.jobTenantConcurrency };
+  return { kind: JOB_KIND, handler, lane, maxRetryDelayMs: 60_000 };
 }
 
 export const expiredIdSweep = (s: Services, everyMs = 60_000): PeriodicTask => ({ name: 'expired-id-sweeper', everyMs, run: () => sweepExpiredIds(s) });

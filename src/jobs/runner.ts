@@ -8,7 +8,7 @@ import { AppError, DependencyError } from '../errors.js';
 import type { Services } from '../services.js';
 import type { Tx } from '../store/db.js';
 import { claimItems, failJob, findJob, finishJob, markJobRunning, recordItems, type JobKind, type JobRow } from '../store/jobs.js';
-import type { ClaimedMessage } from '../store/outbox-claims.js';
+import { othersWaiting, type ClaimedMessage } from '../store/outbox-claims.js';
 import { mapDatabaseError } from '../store/pg-errors.js';
 import type { HandlerContext, MessageHandler, Outcome } from '../outbox/worker.js';
 
@@ -22,6 +22,11 @@ export interface JobRunnerOptions {
   batchSize?: number;
   /** Concurrent batch loops per job (each its own transaction and connection). */
   parallelism?: number;
+  /**
+   * How long a job runs before it gives its turn to another tenant's waiting job (it is handed
+   * back to the outbox, behind that job, and resumes with its pending items).
+   */
+  sliceMs?: number;
 }
 
 const TRANSIENT = new Set(['unavailable', 'timeout', 'conflict']);
@@ -33,12 +38,15 @@ export function isTransient(err: unknown): boolean {
 export function jobHandler(s: Services, kinds: Partial<Record<JobKind, UnitKind<never>>>, options: JobRunnerOptions = {}): MessageHandler {
   const batchSize = options.batchSize ?? 100;
   const parallelism = options.parallelism ?? 2;
+  const sliceMs = options.sliceMs ?? 2_000;
 
-  async function runBatch(job: JobRow, kind: UnitKind<never>, prepared: unknown, ctx: HandlerContext): Promise<number> {
+  async function runBatch(job: JobRow, kind: UnitKind<never>, prepared: unknown, ctx: HandlerContext, yieldNow: () => Promise<boolean>): Promise<number> {
     return s.db.transaction(async (tx) => {
       const ids = await claimItems(tx, job.id, batchSize);
       const results: { unitId: string; error: string | null }[] = [];
       for (const unitId of ids) {
+        // items left unrun stay pending (their row locks go with this transaction)
+        if (await yieldNow()) break;
         try {
           await tx.savepoint((unitTx) => kind.run(s, unitTx, job, unitId, prepared as never));
           results.push({ unitId, error: null });
@@ -50,7 +58,7 @@ export function jobHandler(s: Services, kinds: Partial<Record<JobKind, UnitKind<
         }
       }
       await recordItems(tx, job.id, results);
-      return ids.length;
+      return results.length;
     });
   }
 
@@ -64,20 +72,29 @@ export function jobHandler(s: Services, kinds: Partial<Record<JobKind, UnitKind<
       await markJobRunning(s.db, job.id);
       const prepared = kind.prepare ? await kind.prepare(s, job) : undefined;
       let lost = false;
+      let yielded = false;
+      let sliceEnds = Date.now() + sliceMs;
+      // once a slice is over, a job gives its turn to another tenant's waiting job (checked between units)
+      const yieldNow = async () => {
+        if (yielded || Date.now() < sliceEnds) return yielded;
+        sliceEnds = Date.now() + sliceMs;
+        if (await othersWaiting(s.db, m.kind, m.tenant_id)) yielded = true;
+        return yielded;
+      };
       const loop = async () => {
-        while (!ctx.stopping() && !lost) {
+        while (!ctx.stopping() && !lost && !yielded) {
           if (!(await ctx.renew())) {
             lost = true;
             return;
           }
-          if ((await runBatch(job, kind, prepared, ctx)) === 0) return;
+          if ((await runBatch(job, kind, prepared, ctx, yieldNow)) === 0) return;
         }
       };
       // allSettled: no loop may still be working on the job when this attempt is settled
       const outcomes = await Promise.allSettled(Array.from({ length: parallelism }, loop));
       const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
       if (failure) throw failure.reason;
-      if (lost || ctx.stopping()) return { status: 'released' };
+      if (lost || yielded || ctx.stopping()) return { status: 'released' };
       if (await finishJob(s.db, job.id)) return { status: 'sent' };
       throw new Error('some items of the job are still held by another worker');
     },

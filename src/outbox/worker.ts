@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logging.js';
 import type { Services } from '../services.js';
-import { claimDue, release, renewLease, retryLater, settle, type ClaimedMessage, type FinalStatus } from '../store/outbox-claims.js';
+import { claimDue, claimDueFairly, release, renewLease, retryLater, settle, type ClaimedMessage, type FinalStatus } from '../store/outbox-claims.js';
 import { DEFAULT_BACKOFF, retryDelayMs, shouldGiveUp, type BackoffPolicy } from './backoff.js';
 
 export type Outcome = { status: Exclude<FinalStatus, 'sent'>; reason: string } | { status: 'sent' } | { status: 'released' };
@@ -39,6 +39,8 @@ export interface Lane {
   kind: string;
   concurrency: number;
   leaseMs: number;
+  /** Live claims one tenant may hold in this lane across all workers (unset: no limit). */
+  perTenant?: number;
 }
 
 /** What a domain registers with the worker: a kind of message, who handles it, and its lane. */
@@ -113,7 +115,8 @@ export class OutboxWorker {
 
   /** Claims and handles what is due now, once, in this lane; how many messages it handled. */
   async runOnce(lane: Lane): Promise<number> {
-    const claimed = await claimDue(this.s.db, { kind: lane.kind, limit: 1, leaseMs: lane.leaseMs, worker: this.id });
+    const claim = { kind: lane.kind, limit: 1, leaseMs: lane.leaseMs, worker: this.id };
+    const claimed = lane.perTenant === undefined ? await claimDue(this.s.db, claim) : await claimDueFairly(this.s.db, { ...claim, perTenant: lane.perTenant });
     for (const m of claimed) await this.#handle(m, lane);
     return claimed.length;
   }

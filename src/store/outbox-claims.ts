@@ -1,7 +1,7 @@
 // The worker's side of the outbox: claim due rows under a lease, then settle them. A claim
 // writes a fresh token; every later write names that token, so a worker whose lease ran out
 // (and whose row another worker now holds) changes nothing.
-import type { Sql } from './db.js';
+import type { Database, Sql } from './db.js';
 
 export interface ClaimedMessage {
   id: string;
@@ -35,6 +35,55 @@ export async function claimDue(sql: Sql, o: { kind: string; limit: number; lease
     [o.kind, o.limit, o.leaseMs, o.worker],
   );
   return rows;
+}
+
+/**
+ * claimDue for a lane shared by tenants (jobs), round-robin: the tenant whose turn came longest
+ * ago goes first (outbox_tenant_turns), and a tenant that already holds `perTenant` live claims
+ * of `kind` is passed over, so one tenant's backlog cannot take every loop of every worker. Claims
+ * of the kind take turns (a transaction-scoped advisory lock), so two workers cannot both see a
+ * tenant under its limit and both claim for it.
+ */
+export async function claimDueFairly(db: Database, o: { kind: string; limit: number; leaseMs: number; worker: string; perTenant: number }): Promise<ClaimedMessage[]> {
+  return db.transaction(async (tx) => {
+    await tx.query("SELECT pg_advisory_xact_lock(hashtext('outbox-claim:' || $1))", [o.kind]);
+    const { rows } = await tx.query<ClaimedMessage>(
+      `WITH busy AS (
+         SELECT tenant_id FROM outbox
+          WHERE status = 'pending' AND kind = $1 AND claim_token IS NOT NULL AND next_attempt_at > now() AND tenant_id IS NOT NULL
+          GROUP BY tenant_id HAVING count(*) >= $5),
+       due AS (
+         SELECT o.id FROM outbox o
+           LEFT JOIN outbox_tenant_turns t ON t.kind = o.kind AND t.tenant_id = o.tenant_id
+          WHERE o.status = 'pending' AND o.kind = $1 AND o.next_attempt_at <= now()
+            AND (o.tenant_id IS NULL OR o.tenant_id NOT IN (SELECT tenant_id FROM busy))
+          ORDER BY t.last_claimed_at NULLS FIRST, o.next_attempt_at
+          LIMIT $2
+          FOR UPDATE OF o SKIP LOCKED),
+       claimed AS (
+         UPDATE outbox o SET claim_token = gen_random_uuid(), claimed_by = $4, attempts = o.attempts + 1,
+                next_attempt_at = now() + make_interval(secs => $3::double precision / 1000)
+           FROM due WHERE o.id = due.id
+         RETURNING o.id, o.kind, o.tenant_id, o.payload, o.secret, o.attempts, o.created_at, o.claim_token),
+       turns AS (
+         INSERT INTO outbox_tenant_turns (kind, tenant_id, last_claimed_at)
+         SELECT DISTINCT $1, tenant_id, clock_timestamp() FROM claimed WHERE tenant_id IS NOT NULL
+         ON CONFLICT (kind, tenant_id) DO UPDATE SET last_claimed_at = EXCLUDED.last_claimed_at)
+       SELECT * FROM claimed`,
+      [o.kind, o.limit, o.leaseMs, o.worker, o.perTenant],
+    );
+    return rows;
+  });
+}
+
+/** Whether a due, unclaimed message of `kind` belongs to a tenant other than `tenantId` (a job yields its turn then). */
+export async function othersWaiting(sql: Sql, kind: string, tenantId: string | null): Promise<boolean> {
+  const { rows } = await sql.query<{ waiting: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending' AND kind = $1 AND next_attempt_at <= now()
+                       AND tenant_id IS DISTINCT FROM $2::uuid) AS waiting`,
+    [kind, tenantId],
+  );
+  return rows[0]!.waiting;
 }
 
 /** Extends the lease of a row still held with `token`; false when the row is no longer ours. */

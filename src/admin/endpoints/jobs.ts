@@ -40,7 +40,7 @@ export const jobEndpoints = [
   endpoint({
     method: 'post', path: '/tenants/:tenantId/conference-id-resets', access: 'tenant', tag: 'Jobs', summary: 'Reset the conference IDs of many users',
     description: 'Either `userIds` or `all: true`. Runs in the background, each user once, surviving restarts; follow it with GET /jobs/{jobId}.',
-    body: bulkResetBody, errors: ['not_supported'], responses: { 202: { description: 'Accepted', schema: 'JobAccepted' } },
+    body: bulkResetBody, errors: ['not_supported', 'quota_exceeded'], responses: { 202: { description: 'Accepted', schema: 'JobAccepted' } },
     example: (x) => ({ body: { userIds: [x.userId], sendEmail: false } }),
     handle: async ({ s, principal, params, body }) => accepted(await requestBulkReset(s, principal, { tenantId: params.tenantId!, ...body })),
   }),

@@ -39,7 +39,7 @@ export const meetingEndpoints = [
   endpoint({
     method: 'post', path: MEETINGS, access: 'tenant', tag: 'Meetings', summary: 'Schedule a meeting',
     description: 'In a static tenant the meeting carries the organizer\'s ID; in a dynamic tenant it gets its own, which expires 60 days after the meeting ends (or starts, when it has no end). Attendees receive the invitation by email.',
-    body: scheduleMeetingBody, responses: { 201: { description: 'Scheduled', schema: 'Meeting' } },
+    body: scheduleMeetingBody, errors: ['quota_exceeded'], responses: { 201: { description: 'Scheduled', schema: 'Meeting' } },
     example: (x) => ({ body: { subject: 'Weekly planning', startsAt: x.inHours(24), endsAt: x.inHours(25), attendees: [] } }),
     handle: async ({ s, principal, params, body }) => {
       const meeting = await scheduleMeeting(s, principal, { tenantId: params.tenantId!, userId: params.userId!, ...body, endsAt: body.endsAt ?? null });

@@ -16,7 +16,7 @@ export const userEndpoints = [
     method: 'post', path: '/tenants/:tenantId/users', access: 'tenant', tag: 'Users', summary: 'Enable a user for audio conferencing',
     description: 'A builtin user gets a conference ID (static tenants; `conferenceId` chooses one) and a leader PIN, shown in this response only. '
       + 'A third-party user needs `conferenceId` and `tollNumber` from their provider. `sendEmail` defaults to the tenant\'s `sendEmailByDefault`.',
-    body: enableUserBody, errors: ['user_exists', 'conference_id_unavailable', 'not_supported'],
+    body: enableUserBody, errors: ['user_exists', 'conference_id_unavailable', 'not_supported', 'quota_exceeded'],
     responses: { 201: { description: 'Enabled', schema: 'EnabledUser' } },
     example: (x) => ({ body: { email: x.email(), displayName: 'Ada Lovelace', sendEmail: false } }),
     handle: async ({ s, principal, params, body }) => {
