@@ -109,17 +109,44 @@ export async function lockUserForIdChange(sql: Sql, tenantId: string, userId: st
   return rows[0] ?? null;
 }
 
+/** Where a name-sorted page starts: after the row with this sort key (lower(display_name)) and id. */
+export interface NameKey {
+  name: string;
+  id: string;
+}
+
+/** A listed user with the key it sorts by (the next page's cursor). */
+export type ListedUserRow = UserRow & { sort_name: string };
+
+/** `q` as a LIKE pattern that matches it anywhere, its wildcards taken literally. */
+export const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * A page of a tenant's enabled users sorted by lower(display_name), then id. `q` keeps those
+ * whose name or email contains it, ignoring case: the trigram indexes find a rare term, the
+ * name-sorted index walks to a page of a common one (migrations/0010); the planner picks.
+ * `email` finds the user with that address, ignoring case.
+ */
 export async function listUsers(
   sql: Sql,
   tenantId: string,
-  { email, after, limit }: { email?: string; after?: string; limit: number },
-): Promise<UserRow[]> {
-  const { rows } = await sql.query<UserRow>(
-    `${VIEW} WHERE u.tenant_id = $1 AND u.disabled_at IS NULL
-        AND ($2::text IS NULL OR lower(u.email) = lower($2))
-        AND ($3::uuid IS NULL OR u.id > $3)
-      ORDER BY u.id LIMIT $4`,
-    [tenantId, email ?? null, after ?? null, limit],
+  { email, q, after, limit }: { email?: string; q?: string; after?: NameKey; limit: number },
+): Promise<ListedUserRow[]> {
+  // only the conditions that apply, so that even a generic (prepared) plan can use the indexes
+  const values: unknown[] = [tenantId];
+  const where = ['u.tenant_id = $1', 'u.disabled_at IS NULL'];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  if (email !== undefined) where.push(`lower(u.email) = lower(${param(email)})`);
+  if (q !== undefined) {
+    const pattern = param(containsPattern(q));
+    where.push(`(lower(u.display_name) LIKE lower(${pattern}) OR lower(u.email) LIKE lower(${pattern}))`);
+  }
+  if (after) where.push(`(lower(u.display_name), u.id) > (${param(after.name)}, ${param(after.id)}::uuid)`);
+  const { rows } = await sql.query<ListedUserRow>(
+    `${VIEW.replace('SELECT ', 'SELECT lower(u.display_name) AS sort_name, ')}
+      WHERE ${where.join(' AND ')}
+      ORDER BY lower(u.display_name), u.id LIMIT ${param(limit)}`,
+    values,
   );
   return rows;
 }
