@@ -50,7 +50,7 @@ const dbOrder = async (tenantId: string) => (await h.services.db.query<{ id: str
   'SELECT id FROM users WHERE tenant_id = $1 AND disabled_at IS NULL ORDER BY lower(display_name), id', [tenantId])).rows.map((r) => r.id);
 
 /** Lower-cased name, then id, for names that sort alike in every collation (same letters, ASCII). */
-const byNameThenId = (key: (x: { id: string }) => string) => (a: { id: string }, b: { id: string }) =>
+const byNameThenId = <T extends { id: string }>(key: (x: T) => string) => (a: T, b: T) =>
   key(a) === key(b) ? (a.id < b.id ? -1 : 1) : key(a) < key(b) ? -1 : 1;
 
 describe('GET /tenants/{t}/users: search and paging', () => {
@@ -206,7 +206,7 @@ describe('GET /tenants', () => {
   it('platform keys (read-only ones too) page through tenants sorted by name, searching the name; equal names neither repeat nor skip', async () => {
     const made: { id: string; name: string }[] = [];
     for (let k = 0; k < 7; k++) made.push(await expectStatus(h.api.post('/api/v1/tenants', { name: `${k % 3 ? 'Acme' : 'acme'} ${tag} ${k % 2}` }), 201));
-    const expected = [...made].sort(byNameThenId((t) => (t as { name: string }).name.toLowerCase())).map((t) => t.id);
+    const expected = [...made].sort(byNameThenId<{ id: string; name: string }>((t) => t.name.toLowerCase())).map((t) => t.id);
     for (const key of [BOOTSTRAP_KEY, keys.platformReadOnly]) {
       for (const limit of [1, 2, 3]) {
         const { items } = await pageThrough(`/api/v1/tenants?q=${tag.toUpperCase()}`, limit, key);
