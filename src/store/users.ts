@@ -121,11 +121,13 @@ export type ListedUserRow = UserRow & { sort_name: string };
 /** `q` as a LIKE pattern that matches it anywhere, its wildcards taken literally. */
 export const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+const LISTED = VIEW.replace('SELECT ', 'SELECT lower(u.display_name) AS sort_name, ');
+
 /**
- * A page of a tenant's enabled users sorted by lower(display_name), then id. `q` keeps those
- * whose name or email contains it, ignoring case: the trigram indexes find a rare term, the
- * name-sorted index walks to a page of a common one (migrations/0010); the planner picks.
- * `email` finds the user with that address, ignoring case.
+ * A page of a tenant's enabled users sorted by lower(display_name), then id (the name-sorted
+ * index of migrations/0010 walks it). `email` finds the user with that address, ignoring case;
+ * `q` keeps those whose name or email contains it, ignoring case (user-search.ts does this
+ * faster on a large tenant).
  */
 export async function listUsers(
   sql: Sql,
@@ -143,10 +145,20 @@ export async function listUsers(
   }
   if (after) where.push(`(lower(u.display_name), u.id) > (${param(after.name)}, ${param(after.id)}::uuid)`);
   const { rows } = await sql.query<ListedUserRow>(
-    `${VIEW.replace('SELECT ', 'SELECT lower(u.display_name) AS sort_name, ')}
+    `${LISTED}
       WHERE ${where.join(' AND ')}
       ORDER BY lower(u.display_name), u.id LIMIT ${param(limit)}`,
     values,
+  );
+  return rows;
+}
+
+/** The tenant's enabled users among `ids`, in name order. */
+export async function listUsersByIds(sql: Sql, tenantId: string, ids: string[]): Promise<ListedUserRow[]> {
+  if (!ids.length) return [];
+  const { rows } = await sql.query<ListedUserRow>(
+    `${LISTED} WHERE u.id = ANY($2::uuid[]) AND u.tenant_id = $1 AND u.disabled_at IS NULL ORDER BY lower(u.display_name), u.id`,
+    [tenantId, ids],
   );
   return rows;
 }

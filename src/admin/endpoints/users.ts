@@ -3,6 +3,7 @@ import { disableUser } from '../../commands/disable-user.js';
 import { enableUser } from '../../commands/enable-user.js';
 import { notFound } from '../../errors.js';
 import { findTenant } from '../../store/tenants.js';
+import { searchUsers } from '../../store/user-search.js';
 import { findUser, listUsers } from '../../store/users.js';
 import { endpoint, reply } from '../endpoint.js';
 import { page, User } from '../openapi/shapes.js';
@@ -34,7 +35,9 @@ export const userEndpoints = [
     handle: async ({ s, params, query: q }) => {
       const after = decodeNameCursor(q.cursor);
       if (!(await findTenant(s.db, params.tenantId!))) throw notFound('tenant');
-      const rows = await listUsers(s.db, params.tenantId!, { email: q.email, q: q.q, after, limit: q.limit + 1 });
+      const rows = q.q !== undefined && q.email === undefined
+        ? await searchUsers(s.db, params.tenantId!, { q: q.q, after, limit: q.limit + 1 })
+        : await listUsers(s.db, params.tenantId!, { email: q.email, q: q.q, after, limit: q.limit + 1 });
       return reply(200, namePage(rows, q.limit, presentUser));
     },
   }),
