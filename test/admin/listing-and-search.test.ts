@@ -148,6 +148,50 @@ describe('GET /tenants/{t}/users: search and paging', () => {
   });
 });
 
+describe('GET /tenants/{t}/users?q= in a tenant large enough for each search plan', () => {
+  // 12,500 users (store/user-search.ts: a rare term is sorted at once; a common one is found by
+  // walking 10,000 users in name order; a common one that sorts after those 10,000 needs the sort)
+  let tenant: Provisioned['tenant'];
+  beforeAll(async () => {
+    ({ tenant } = await provision(h, { users: 0 }));
+    await h.services.db.query(
+      `INSERT INTO users (tenant_id, email, display_name, provider)
+       SELECT $1, 'member' || i || '@' || CASE WHEN i % 10 = 1 THEN 'common.example' ELSE 'example.com' END,
+              CASE WHEN i = 4321 THEN 'Unique Needle'
+                   WHEN i % 20 = 0 THEN 'Zed ' || (i % 3)
+                   ELSE (ARRAY['Abe', 'Bea', 'Cy', 'Dot', 'Eve', 'Fay', 'Gus', 'Hal'])[1 + i % 8] || ' ' || (ARRAY['Ames', 'Bell', 'Cole'])[1 + i % 3] END,
+              'builtin'
+         FROM generate_series(1, 12500) AS i`, [tenant.id]);
+    await h.services.db.query('ANALYZE users');
+  });
+  const reference = async (q: string) => (await h.services.db.query<{ id: string }>(
+    `SELECT id FROM users WHERE tenant_id = $1 AND disabled_at IS NULL AND (lower(display_name) LIKE $2 OR lower(email) LIKE $2)
+      ORDER BY lower(display_name), id`, [tenant.id, `%${q}%`])).rows.map((r) => r.id);
+
+  it.each([
+    ['zed', 'common, all sorted after the first 10,000: the sort of every match'],
+    ['common', 'common and spread (an email domain): the walk'],
+    ['needle', 'rare: the sort at once'],
+    ['e', 'one letter, nearly everyone: the walk'],
+    ['zzz', 'nothing'],
+  ])('q=%s (%s): the pages are the reference order, cursor after cursor', async (q) => {
+    const want = await reference(q);
+    // the first six pages of 7
+
+    const few: string[] = [];
+    let cursor: string | null = null;
+    for (let k = 0; k < 6; k++) {
+      const body = await expectStatus(h.api.get(`${usersPath(tenant)}?q=${q}&limit=7${cursor ? `&cursor=${cursor}` : ''}`), 200);
+      few.push(...body.items.map((u: { id: string }) => u.id));
+      cursor = body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(few).toEqual(want.slice(0, 42));
+    // and every page of 200, where that is a few
+    if (want.length <= 1000) expect((await pageThrough(`${usersPath(tenant)}?q=${q}`, 200)).items.map((u) => u.id)).toEqual(want);
+  });
+});
+
 describe('GET /tenants/{t}/users: tenancy and refusals', () => {
   it('a tenant key sees its own users only, and another tenant\'s listing is 404 even when names match', async () => {
     const twin = `Twin ${tag}`;
