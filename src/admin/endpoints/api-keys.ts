@@ -1,8 +1,8 @@
 // /api/v1/api-keys (creating and revoking: platform keys; listing: platform keys and tenant
 // admins) and /api/v1/me (any key). A key appears once, in the answer that creates it.
+import { z } from 'zod';
 import { createApiKey } from '../../commands/create-api-key.js';
 import { revokeKey } from '../../commands/revoke-api-key.js';
-import { z } from 'zod';
 import { AppError, notFound } from '../../errors.js';
 import { listApiKeys } from '../../store/api-keys.js';
 import { findTenant } from '../../store/tenants.js';
