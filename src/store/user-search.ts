@@ -15,7 +15,9 @@
 // order from the cursor (an index-only scan: the index includes name and email); a stretch that
 // holds a full page is the page, and a stretch that reached the end holds all there is. Only a
 // common term whose matches sort late gets past that to (3), which then fetches and sorts all of
-// its matches after the cursor: the slow case (see bench/RESULTS.md).
+// its matches after the cursor: the slow case. At 1,000,000 users that is most prefixes of a
+// first name (each fills ~16,000 consecutive entries of the name order), and p95 < 50 ms is not
+// met for common terms: see bench/RESULTS.md for the figures and what would meet it.
 import type { Sql } from './db.js';
 import { containsPattern, listUsersByIds, type ListedUserRow, type NameKey } from './users.js';
 
