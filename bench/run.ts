@@ -2,7 +2,7 @@
 // the PostgreSQL database and Redis it needs and removes them), then one summary: the machine,
 // and every figure beside its same-run baseline and its target.
 //
-//   npm run bench [-- --quick] [--only voice,admin,allocation,bulk,directory] [--markdown FILE]
+//   npm run bench [-- --quick] [--only voice,admin,allocation,bulk,directory,search] [--markdown FILE]
 //
 // --quick: smaller sizes and shorter runs (sections say what they shrink; targets that need the
 // full size are then not judged). --markdown: also write the summary as Markdown (the body of
@@ -20,6 +20,7 @@ const SECTIONS = {
   allocation: 'bench/allocation.ts',
   bulk: 'bench/bulk-reset.ts',
   directory: 'bench/directory.ts',
+  search: 'bench/search.ts',
 } as const;
 type Section = keyof typeof SECTIONS;
 
@@ -46,7 +47,7 @@ writeFileSync(resultsFile, '');
 const failed: string[] = [];
 const durations: string[] = [];
 const started = new Date();
-if (chosen.some((section) => section === 'voice' || section === 'admin')) buildService(); // once, not per section
+if (chosen.some((section) => section === 'voice' || section === 'admin' || section === 'search')) buildService(); // once, not per section
 for (const section of chosen) {
   console.log(`\n=== ${section} (${SECTIONS[section]}) ===`);
   const t = Date.now();

@@ -1,5 +1,6 @@
 // Database rows → the contract's JSON shapes.
 import { AppError } from '../errors.js';
+import type { ListedApiKeyRow } from '../store/api-keys.js';
 import type { AuditRow } from '../store/audit.js';
 import type { BridgeRow } from '../store/bridges.js';
 import type { DialInNumberRow } from '../store/numbers.js';
@@ -53,6 +54,17 @@ export const presentUser = (u: UserRow) => ({
   createdAt: iso(u.created_at),
 });
 
+/** A key as listings show it: never the key or its hash; the prefix is its visible part (att_<prefix>_…). */
+export const presentApiKey = (k: ListedApiKeyRow) => ({
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  tenantId: k.tenant_id,
+  readOnly: k.read_only,
+  createdAt: iso(k.created_at),
+  revokedAt: iso(k.revoked_at),
+});
+
 export const presentAudit = (e: AuditRow) => ({
   id: e.id,
   at: iso(e.at),
@@ -70,4 +82,33 @@ export function decodeCursor(cursor: string | undefined, pattern: RegExp): strin
   const value = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!pattern.test(value)) throw new AppError('validation_failed', 'cursor: not a cursor this API gave', [{ path: 'cursor', message: 'not a cursor this API gave' }]);
   return value;
+}
+
+/**
+ * Cursors of name-sorted listings: the last item's sort key (its lowercased name) and id, so a
+ * page starts exactly after it whatever was added or removed meanwhile, equal names included.
+ */
+export const encodeNameCursor = (row: { sort_name: string; id: string }) => encodeCursor(JSON.stringify([row.sort_name, row.id]));
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function decodeNameCursor(cursor: string | undefined): { name: string; id: string } | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    value = undefined;
+  }
+  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || value[0].length > 1000
+    || value[0].includes('\u0000') || typeof value[1] !== 'string' || !UUID.test(value[1])) {
+    throw new AppError('validation_failed', 'cursor: not a cursor this API gave', [{ path: 'cursor', message: 'not a cursor this API gave' }]);
+  }
+  return { name: value[0], id: value[1] };
+}
+
+/** One page of a listing fetched with limit + 1 rows: the items, and the cursor when more follow. */
+export function namePage<R extends { sort_name: string; id: string }, T>(rows: R[], limit: number, present: (r: R) => T) {
+  const items = rows.slice(0, limit);
+  return { items: items.map(present), nextCursor: rows.length > limit ? encodeNameCursor(items[items.length - 1]!) : null };
 }

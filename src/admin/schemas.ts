@@ -96,10 +96,33 @@ export const enableUserBody = z.strictObject({
   }
 });
 
-export const listUsersQuery = z.strictObject({
-  email: z.string().max(320).optional(),
+/** Paging of name-sorted listings: `cursor` is a `nextCursor` this API gave. */
+const paging = {
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(3000).optional(),
+};
+/**
+ * A search term: matched anywhere in the field, ignoring case, wildcards taken literally. Empty
+ * (a cleared search box) means no filter.
+ */
+const searchTerm = z.string().trim().max(100, 'must be at most 100 characters')
+  .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters')
+  .transform((v) => (v === '' ? undefined : v));
+
+export const listUsersQuery = z.strictObject({
+  email: z.string().max(320).optional().describe('exactly this address, ignoring case'),
+  q: searchTerm.optional().describe('users whose display name or email contains this, ignoring case'),
+  ...paging,
+});
+
+export const listTenantsQuery = z.strictObject({
+  q: searchTerm.optional().describe('tenants whose name contains this, ignoring case'),
+  ...paging,
+});
+
+export const listApiKeysQuery = z.strictObject({
+  tenantId: uuid.optional().describe('platform keys: only this tenant\'s keys'),
+  ...paging,
 });
 
 export const resetConferenceIdBody = z.strictObject({ sendEmail: z.boolean().optional() });

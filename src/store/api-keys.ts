@@ -42,3 +42,28 @@ export async function revokeApiKey(sql: Sql, id: string): Promise<ApiKeyRow | nu
   );
   return rows[0] ?? null;
 }
+
+/** What a listing shows of a key: never its hash. */
+export type ListedApiKeyRow = Omit<ApiKeyRow, 'key_hash'> & { sort_name: string };
+
+/**
+ * A page of keys sorted by lower(name), then id, after `after`: every key, or one tenant's
+ * (`tenantId`), or the platform keys (`tenantId: null`). Revoked keys are listed too.
+ */
+export async function listApiKeys(
+  sql: Sql,
+  { tenantId, after, limit }: { tenantId?: string | null; after?: { name: string; id: string }; limit: number },
+): Promise<ListedApiKeyRow[]> {
+  const values: unknown[] = [];
+  const where = ['true'];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  if (tenantId === null) where.push('tenant_id IS NULL');
+  else if (tenantId !== undefined) where.push(`tenant_id = ${param(tenantId)}`);
+  if (after) where.push(`(lower(name), id) > (${param(after.name)}, ${param(after.id)}::uuid)`);
+  const { rows } = await sql.query<ListedApiKeyRow>(
+    `SELECT id, name, tenant_id, read_only, prefix, created_at, revoked_at, lower(name) AS sort_name
+       FROM api_keys WHERE ${where.join(' AND ')} ORDER BY lower(name), id LIMIT ${param(limit)}`,
+    values,
+  );
+  return rows;
+}

@@ -23,10 +23,13 @@ export async function startEmbeddedDatabase(config: Config, log: Logger): Promis
   await mkdir(path.dirname(dir), { recursive: true });
   const releaseLock = await lockDataDir(`${dir}.lock`);
   try {
-    const [{ PGlite }, { serveEmbedded }] = await Promise.all([import('@electric-sql/pglite'), import('./embedded-server.js')]);
+    const [{ PGlite }, { pg_trgm }, { serveEmbedded }] = await Promise.all([
+      import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm'), import('./embedded-server.js'),
+    ]);
     const created = !(await exists(path.join(dir, 'PG_VERSION')));
     const started = Date.now();
-    const db = await PGlite.create({ dataDir: dir });
+    // pg_trgm: the user search's trigram indexes (migrations/0010); PGlite only offers it when loaded
+    const db = await PGlite.create({ dataDir: dir, extensions: { pg_trgm } });
     // The pool, the migration client and tools each hold a connection; leave room.
     const server = await serveEmbedded(db, config.databasePoolSize * 2 + 4);
     const url = server.url;

@@ -92,3 +92,26 @@ export async function countEnabledUsers(sql: Sql, tenantId: string): Promise<num
   const { rows } = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE tenant_id = $1 AND disabled_at IS NULL', [tenantId]);
   return rows[0]!.n;
 }
+
+/** A listed tenant with the key it sorts by (the next page's cursor). */
+export type ListedTenantRow = TenantRow & { sort_name: string };
+
+/**
+ * A page of tenants sorted by lower(name), then id, after `after`; `q` keeps those whose name
+ * contains it, ignoring case (a LIKE pattern: see containsPattern in users.ts).
+ */
+export async function listTenants(
+  sql: Sql,
+  { pattern, after, limit }: { pattern?: string; after?: { name: string; id: string }; limit: number },
+): Promise<ListedTenantRow[]> {
+  const values: unknown[] = [];
+  const where = ['true'];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  if (pattern !== undefined) where.push(`lower(name) LIKE lower(${param(pattern)})`);
+  if (after) where.push(`(lower(name), id) > (${param(after.name)}, ${param(after.id)}::uuid)`);
+  const { rows } = await sql.query<ListedTenantRow>(
+    `SELECT ${COLUMNS}, lower(name) AS sort_name FROM tenants WHERE ${where.join(' AND ')} ORDER BY lower(name), id LIMIT ${param(limit)}`,
+    values,
+  );
+  return rows;
+}

@@ -34,7 +34,7 @@ function expected(route: Route) {
   const write = route.method !== 'get';
   const forTenantKey = route.scope === 'platform' ? 403 : route.ok;
   return {
-    readOnly: write || route.scope === 'platform' ? 403 : route.ok,
+    readOnly: route.readOnly ?? (write || route.scope === 'platform' ? 403 : route.ok),
     other: route.otherTenant ?? (route.scope === 'platform' ? 403 : route.scope === 'any' ? route.ok : 404),
     own: forTenantKey,
     platform: route.ok,

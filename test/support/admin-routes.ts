@@ -20,6 +20,8 @@ export interface Route {
   ok: number;
   /** What another tenant's key gets, when not what the scope implies. */
   otherTenant?: number;
+  /** What a read-only key gets, when not what the method and scope imply. */
+  readOnly?: number;
 }
 
 /** Outcomes that differ in tests from the declared success, and why. */
@@ -31,6 +33,9 @@ const EXPECTED: Record<string, number> = {
 /** 'any' endpoints that show a tenant key only its tenant's resources: another tenant's key gets 404. */
 const TENANT_RESOURCES = new Set(['get /jobs/:jobId']);
 
+/** Reads a read-only key may not make: listing API keys is for admins who may manage them. */
+const READ_ONLY_REFUSED = new Set(['get /api-keys']);
+
 type Fixture = () => { h: Harness; fixture: Provisioned };
 
 export function adminRoutes(ctx: Fixture): Route[] {
@@ -40,6 +45,7 @@ export function adminRoutes(ctx: Fixture): Route[] {
     method: e.method === 'delete' ? 'del' : e.method,
     ok: EXPECTED[`${e.method} ${e.path}`] ?? successStatus(e),
     otherTenant: TENANT_RESOURCES.has(`${e.method} ${e.path}`) ? 404 : undefined,
+    readOnly: READ_ONLY_REFUSED.has(`${e.method} ${e.path}`) ? 403 : undefined,
     target: () => target(e, ctx),
   }));
 }

@@ -10,6 +10,7 @@ const LANDED: Record<string, string> = {
   '0005_outbox_worker.sql': 'e5b466b8ee87f6004efeedea0894b94c8e38900ae5623f2aacdf7085fa5d53c5',
   '0006_speech_input.sql': 'ec0e7129b70cdd1f5c75b1d856510ebe2e92f13f6173b1a5fa4b70beb5b964e3',
   '0009_destinations_and_jitsi.sql': 'f34f18926e9db667a7e398f1a2698091940545205ff97bd75c724e9215617f59',
+  '0010_search_indexes.sql': '13b95bd819bb112186a0c7fb4b79b4282067e3f3b9c73843e1f860eb2afa0b6b',
   '0011_tenant_quotas.sql': '129a58452c48d9dc0023e4bdde8a29ff363cae5101d10372cec6decadb9efedb',
   '0014_audit_by_target.sql': 'b529d851f574766b46792281ac2f63d101f7a60b5d4e11c7b05d9d724a009215',
 };

@@ -1,11 +1,13 @@
-// /api/v1/tenants: creating one needs a platform key; a tenant key may read and change its own.
+// /api/v1/tenants: listing and creating need a platform key; a tenant key may read and change its own.
 import { createTenant } from '../../commands/create-tenant.js';
 import { updateTenantSettings } from '../../commands/update-tenant.js';
 import { notFound } from '../../errors.js';
-import { findTenant } from '../../store/tenants.js';
+import { findTenant, listTenants } from '../../store/tenants.js';
+import { containsPattern } from '../../store/users.js';
 import { endpoint, reply } from '../endpoint.js';
-import { presentTenant } from '../present.js';
-import { createTenantBody, patchTenantBody } from '../schemas.js';
+import { page, Tenant } from '../openapi/shapes.js';
+import { decodeNameCursor, namePage, presentTenant } from '../present.js';
+import { createTenantBody, listTenantsQuery, patchTenantBody } from '../schemas.js';
 
 export const tenantEndpoints = [
   endpoint({
@@ -14,6 +16,17 @@ export const tenantEndpoints = [
     body: createTenantBody, responses: { 201: { description: 'Created', schema: 'Tenant' } },
     example: (x) => ({ body: { name: 'Example Ltd', bridgeId: x.bridgeId, pinLength: 6 } }),
     handle: async ({ s, principal, body }) => reply(201, presentTenant(await createTenant(s, principal, body))),
+  }),
+  endpoint({
+    method: 'get', path: '/tenants', access: 'platform', tag: 'Tenants', summary: 'List and search tenants',
+    description: 'Sorted by name (ignoring case), then id. `q` keeps the tenants whose name contains it, ignoring case. '
+      + 'Pass `nextCursor` back as `cursor`, with the same `q`, for the next page.',
+    query: listTenantsQuery, responses: { 200: { description: 'A page of tenants', schema: page(Tenant) } },
+    example: () => ({ query: 'q=example&limit=20' }),
+    handle: async ({ s, query: q }) => {
+      const rows = await listTenants(s.db, { pattern: q.q === undefined ? undefined : containsPattern(q.q), after: decodeNameCursor(q.cursor), limit: q.limit + 1 });
+      return reply(200, namePage(rows, q.limit, presentTenant));
+    },
   }),
   endpoint({
     method: 'get', path: '/tenants/:tenantId', access: 'tenant', tag: 'Tenants', summary: 'Read a tenant',

@@ -2,14 +2,15 @@
 import { disableUser } from '../../commands/disable-user.js';
 import { enableUser } from '../../commands/enable-user.js';
 import { notFound } from '../../errors.js';
+import { findTenant } from '../../store/tenants.js';
+import { searchUsers } from '../../store/user-search.js';
 import { findUser, listUsers } from '../../store/users.js';
 import { endpoint, reply } from '../endpoint.js';
 import { page, User } from '../openapi/shapes.js';
-import { decodeCursor, encodeCursor, presentUser } from '../present.js';
+import { decodeNameCursor, namePage, presentUser } from '../present.js';
 import { enableUserBody, listUsersQuery } from '../schemas.js';
 
 const USER = '/tenants/:tenantId/users/:userId';
-const UUID_CURSOR = /^[0-9a-f-]{36}$/;
 
 export const userEndpoints = [
   endpoint({
@@ -25,15 +26,19 @@ export const userEndpoints = [
     },
   }),
   endpoint({
-    method: 'get', path: '/tenants/:tenantId/users', access: 'tenant', tag: 'Users', summary: 'List users, or find one by email',
-    description: '`email` matches exactly, ignoring case. Pass `nextCursor` back as `cursor` for the next page.',
+    method: 'get', path: '/tenants/:tenantId/users', access: 'tenant', tag: 'Users', summary: 'List and search users, or find one by email',
+    description: 'Sorted by display name (ignoring case), then id. `q` keeps the users whose display name or email contains it, ignoring case '
+      + '(at the start or anywhere); `email` matches one address exactly, ignoring case. Pass `nextCursor` back as `cursor`, with the same '
+      + 'filters, for the next page: pages neither repeat nor skip a user, equal names included. 404 when the tenant does not exist.',
     query: listUsersQuery, responses: { 200: { description: 'A page of users', schema: page(User) } },
-    example: () => ({ query: 'limit=20' }),
+    example: () => ({ query: 'q=ada&limit=20' }),
     handle: async ({ s, params, query: q }) => {
-      const after = decodeCursor(q.cursor, UUID_CURSOR);
-      const rows = await listUsers(s.db, params.tenantId!, { email: q.email, after, limit: q.limit + 1 });
-      const items = rows.slice(0, q.limit);
-      return reply(200, { items: items.map(presentUser), nextCursor: rows.length > q.limit ? encodeCursor(items[items.length - 1]!.id) : null });
+      const after = decodeNameCursor(q.cursor);
+      if (!(await findTenant(s.db, params.tenantId!))) throw notFound('tenant');
+      const rows = q.q !== undefined && q.email === undefined
+        ? await searchUsers(s.db, params.tenantId!, { q: q.q, after, limit: q.limit + 1 })
+        : await listUsers(s.db, params.tenantId!, { email: q.email, q: q.q, after, limit: q.limit + 1 });
+      return reply(200, namePage(rows, q.limit, presentUser));
     },
   }),
   endpoint({
