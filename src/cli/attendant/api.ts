@@ -75,7 +75,7 @@ export class AdminApi {
       } catch { /* not JSON: keep the text */ }
       if (res.status === 401 || res.status === 403) {
         const detail = (parsed as Problem | null)?.detail ?? res.statusText;
-        throw new CliError(EXIT.unreachable, `${method} ${path}: ${res.status} ${detail} (check ATTENDANT_API_KEY: a platform key is needed for numbers)`);
+        throw new CliError(EXIT.unreachable, `${method} ${path}: ${res.status} ${detail} (check ATTENDANT_API_KEY: numbers, bridges, tenants and keys need a platform key)`);
       }
       const retryAfter = Number(res.headers.get('retry-after'));
       const retryable = res.status === 429 || (res.status === 503 && idempotent && Number.isFinite(retryAfter) && retryAfter > 0);
