@@ -5,7 +5,7 @@ import { describeTally, tally, type Command } from './context.js';
 import { EXIT, usageError } from './exit.js';
 import { apiKeyProblem } from './local-checks.js';
 import { mapLimit } from './output.js';
-import { listAll } from './paging.js';
+import { listAll, pageSizeFrom } from './paging.js';
 
 interface ApiKey {
   id: string;
@@ -25,10 +25,10 @@ export const keysList: Command = {
   details: `  --tenant ID          only the keys of this tenant
 Prints one key a line: id, read-only or write, platform or tenant, name.`,
   options: { tenant: { type: 'string' } },
-  async run({ api, out }, positionals, values) {
+  async run({ api, out, env }, positionals, values) {
     if (positionals.length) throw usageError('keys list takes no arguments');
     const tenant = values.tenant as string | undefined;
-    let { items } = await listAll<ApiKey>(api, `/api-keys${tenant ? `?tenantId=${enc(tenant)}` : ''}`, 'API keys');
+    let { items } = await listAll<ApiKey>(api, '/api-keys', 'API keys', { pageSize: pageSizeFrom(env) });
     if (tenant) items = items.filter((k) => k.tenantId === tenant);
     for (const k of items) {
       out.line([k.id, (k.readOnly ? 'read-only' : 'write').padEnd(9), scope(k).padEnd(43), k.name, k.revokedAt ? `(revoked ${k.revokedAt})` : ''].join('  ').trimEnd());

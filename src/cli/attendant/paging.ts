@@ -2,7 +2,16 @@
 // until --limit items), so that a script gets the whole list in one run. A plain array, or
 // { items } without a cursor, is one page.
 import { describeProblem, problemOf, type AdminApi } from './api.js';
-import { CliError, EXIT } from './exit.js';
+import { CliError, EXIT, usageError } from './exit.js';
+
+/** ATTENDANT_PAGE_SIZE: items asked for per page (tests use small pages to cover paging). */
+export function pageSizeFrom(env: Record<string, string | undefined>, fallback?: number): number | undefined {
+  const raw = env.ATTENDANT_PAGE_SIZE;
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 500) throw usageError('ATTENDANT_PAGE_SIZE must be a whole number from 1 to 500');
+  return n;
+}
 
 /** More pages than this means the service keeps giving cursors back: stop rather than loop. */
 const MAX_PAGES = 10_000;

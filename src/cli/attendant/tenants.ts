@@ -4,7 +4,7 @@ import { describeProblem, enc, problemOf } from './api.js';
 import type { Command } from './context.js';
 import { EXIT, usageError } from './exit.js';
 import { tenantProblem } from './local-checks.js';
-import { listAll } from './paging.js';
+import { listAll, pageSizeFrom } from './paging.js';
 
 export interface Tenant {
   id: string;
@@ -23,10 +23,10 @@ export const tenantsList: Command = {
   summary: 'list tenants (every page), or those whose name contains TEXT',
   details: 'Prints one tenant a line: id, bridge id, ID mode, name.',
   options: { search: { type: 'string' } },
-  async run({ api, out }, positionals, values) {
+  async run({ api, out, env }, positionals, values) {
     if (positionals.length) throw usageError('tenants list takes no arguments (did you mean --search TEXT?)');
     const search = values.search as string | undefined;
-    const { items } = await listAll<Tenant>(api, `/tenants${search ? `?q=${enc(search)}` : ''}`, 'tenants');
+    const { items } = await listAll<Tenant>(api, `/tenants${search ? `?q=${enc(search)}` : ''}`, 'tenants', { pageSize: pageSizeFrom(env) });
     for (const t of items) out.line([t.id, t.bridgeId, t.conferenceIdMode.padEnd(7), t.name].join('  '));
     out.line(`${items.length} tenant${items.length === 1 ? '' : 's'}`);
     out.result({ items });

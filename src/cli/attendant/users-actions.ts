@@ -1,12 +1,12 @@
 // `attendant users reset-id | set-id | reset-pin | send-info`: what an admin does to one user's
 // conferencing. reset-id, reset-pin and send-info change something each time they run, so they
 // are never retried after a lost answer (exit 3: look before running again); set-id is
-// idempotent (the user already having that ID counts as unchanged).
+// idempotent (the user already having that ID is reported unchanged).
 import { describeProblem, enc, problemOf, type ApiResponse } from './api.js';
 import type { Command, Context, OptionValues } from './context.js';
 import { EXIT, usageError, type ExitCode } from './exit.js';
 import { SEND_EMAIL_OPTIONS, sendEmailChoice, tenantOption } from './send-email.js';
-import { requireUser, type User } from './users-manage.js';
+import { requireUser } from './users-manage.js';
 
 interface IdChange {
   conferenceId: string;
@@ -60,18 +60,13 @@ export const usersSetId: Command = {
     const res = await ctx.api.put<IdChange>(`${t.path}/conference-id`, { conferenceId, sendEmail });
     if (res.status === 200) {
       const c = res.body;
-      ctx.out.line(`set       ${t.ref}  conference ID ${c.previousConferenceId ?? '-'} -> ${c.conferenceId}${emailNote(c.emailQueued)}`);
-      ctx.out.result({ outcome: 'set', userId: t.id, ...c });
+      // the service answers a user's own ID with previous === new and changes nothing
+      const outcome = c.previousConferenceId === c.conferenceId ? 'unchanged' : 'set';
+      ctx.out.line(outcome === 'set'
+        ? `set       ${t.ref}  conference ID ${c.previousConferenceId ?? '-'} -> ${c.conferenceId}${emailNote(c.emailQueued)}`
+        : `unchanged ${t.ref}  conference ID ${c.conferenceId}`);
+      ctx.out.result({ outcome, userId: t.id, ...c });
       return EXIT.ok;
-    }
-    // run again after a success: the ID is "unavailable" because the user already has it
-    if (problemOf(res).code === 'conference_id_unavailable') {
-      const now = await ctx.api.get<User>(t.path);
-      if (now.status === 200 && now.body.conferenceId === conferenceId) {
-        ctx.out.line(`unchanged ${t.ref}  conference ID ${conferenceId}`);
-        ctx.out.result({ outcome: 'unchanged', userId: t.id, conferenceId, previousConferenceId: conferenceId, emailQueued: false });
-        return EXIT.ok;
-      }
     }
     return refused(ctx, `the conference ID of ${t.ref} was not set`, res);
   },

@@ -5,7 +5,7 @@ import { describeTally, tally, type Command } from './context.js';
 import { CliError, EXIT, usageError } from './exit.js';
 import { userProblem } from './local-checks.js';
 import { mapLimit } from './output.js';
-import { listAll } from './paging.js';
+import { listAll, pageSizeFrom } from './paging.js';
 import { SEND_EMAIL_OPTIONS, sendEmailChoice, tenantOption } from './send-email.js';
 
 export interface User {
@@ -54,14 +54,14 @@ export const usersList: Command = {
   --limit N            at most N users (default: all of them)
 Prints one user a line: id, conference ID, email, display name.`,
   options: { tenant: { type: 'string' }, search: { type: 'string' }, limit: { type: 'string' } },
-  async run({ api, out }, positionals, values) {
+  async run({ api, out, env }, positionals, values) {
     if (positionals.length) throw usageError('users list takes no arguments');
     const tenant = tenantOption(values);
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw usageError('--limit must be a whole number above 0');
     const search = values.search as string | undefined;
     const path = `/tenants/${enc(tenant)}/users${search ? `?q=${enc(search)}` : ''}`;
-    const { items, more } = await listAll<User>(api, path, 'users', { limit, pageSize: USERS_PAGE });
+    const { items, more } = await listAll<User>(api, path, 'users', { limit, pageSize: pageSizeFrom(env, USERS_PAGE) });
     for (const u of items) out.line([u.id, describeId(u).padEnd(7), u.email, u.displayName].join('  '));
     out.line(`${items.length} user${items.length === 1 ? '' : 's'}${more ? ' (more with a higher --limit)' : ''}`);
     out.result({ items, more });
