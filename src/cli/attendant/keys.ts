@@ -10,28 +10,28 @@ import { listAll, pageSizeFrom } from './paging.js';
 interface ApiKey {
   id: string;
   name: string;
+  /** The visible part of the key, to recognise it. */
+  prefix?: string;
   tenantId: string | null;
   readOnly: boolean;
   createdAt?: string;
   revokedAt?: string | null;
-  lastUsedAt?: string | null;
 }
 
 const scope = (k: ApiKey) => (k.tenantId ? `tenant ${k.tenantId}` : 'platform');
 
 export const keysList: Command = {
   usage: 'keys list [--tenant ID]',
-  summary: 'list API keys (never their secrets); a tenant key sees its own tenant\'s',
+  summary: 'list API keys (never their secrets); a tenant\'s write key sees its own tenant\'s',
   details: `  --tenant ID          only the keys of this tenant
-Prints one key a line: id, read-only or write, platform or tenant, name.`,
+Prints one key a line: id, prefix (att_PREFIX_...), read-only or write, platform or tenant, name, and when it was revoked.`,
   options: { tenant: { type: 'string' } },
   async run({ api, out, env }, positionals, values) {
     if (positionals.length) throw usageError('keys list takes no arguments');
     const tenant = values.tenant as string | undefined;
-    let { items } = await listAll<ApiKey>(api, '/api-keys', 'API keys', { pageSize: pageSizeFrom(env) });
-    if (tenant) items = items.filter((k) => k.tenantId === tenant);
+    const { items } = await listAll<ApiKey>(api, `/api-keys${tenant ? `?tenantId=${enc(tenant)}` : ''}`, 'API keys', { pageSize: pageSizeFrom(env) });
     for (const k of items) {
-      out.line([k.id, (k.readOnly ? 'read-only' : 'write').padEnd(9), scope(k).padEnd(43), k.name, k.revokedAt ? `(revoked ${k.revokedAt})` : ''].join('  ').trimEnd());
+      out.line([k.id, (k.prefix ?? '').padEnd(8), (k.readOnly ? 'read-only' : 'write').padEnd(9), scope(k).padEnd(43), k.name, k.revokedAt ? `(revoked ${k.revokedAt})` : ''].join('  ').trimEnd());
     }
     out.line(`${items.length} key${items.length === 1 ? '' : 's'}`);
     out.result({ items });
