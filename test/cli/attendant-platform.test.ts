@@ -73,7 +73,7 @@ describe('tenants', () => {
 });
 
 describe('keys', () => {
-  it('create shows the key once and it works; list never shows a secret; revoke stops it (again: absent)', async () => {
+  it('create shows the key once and it works; revoke stops it; an unknown id is absent', async () => {
     const t = (await expectStatus(s.h.api.post('/api/v1/tenants', { name: 'keys' }), 201)).id;
     const made = await attendant(['keys', 'create', '--name', 'script', '--tenant', t, '--read-only', '--json']);
     expect(made.code, made.stderr).toBe(0);
@@ -84,13 +84,6 @@ describe('keys', () => {
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/^created   key [0-9a-f-]{36}  write  platform  platform script\nkey: \S{20,}\n\(shown once/m);
 
-    const listed = await attendant(['keys', 'list', '--json'], { env: { ATTENDANT_PAGE_SIZE: '2' } });
-    expect(listed.code, listed.stderr).toBe(0);
-    expect(listed.json.items).toContainEqual(expect.objectContaining({ id, name: 'script', tenantId: t, readOnly: true }));
-    expect(listed.stdout).not.toContain(key);
-    const mine = await attendant(['keys', 'list', '--tenant', t, '--json']);
-    expect(mine.json.items.map((k: { id: string }) => k.id)).toEqual([id]);
-
     const revoked = await attendant(['keys', 'revoke', id, '--json']);
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(revoked.json.keys).toEqual({ revoked: 1, absent: 0, failed: 0 });
@@ -99,5 +92,21 @@ describe('keys', () => {
     expect(unknown.code).toBe(0);
     expect(unknown.stdout).toContain('keys: 0 revoked, 1 absent, 0 failed');
     expect((await attendant(['keys', 'create', '--name', 'x', '--tenant', 'not-a-uuid'])).code).toBe(2);
+  });
+
+  it('list follows the pages, never shows a secret, and keeps one tenant\'s with --tenant', async () => {
+    const t = (await expectStatus(s.h.api.post('/api/v1/tenants', { name: 'listed keys' }), 201)).id;
+    const made = await attendant(['keys', 'create', '--name', 'listed', '--tenant', t, '--json']);
+    const { id, key } = made.json.key;
+    for (let k = 0; k < 3; k++) await attendant(['keys', 'create', '--name', `filler ${k}`]);
+    const listed = await attendant(['keys', 'list', '--json'], { env: { ATTENDANT_PAGE_SIZE: '2' } });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.json.items).toContainEqual(expect.objectContaining({ id, name: 'listed', tenantId: t, readOnly: false }));
+    expect(listed.json.items.length).toBeGreaterThanOrEqual(5); // the bootstrap key, these four
+    expect(listed.stdout).not.toContain(key);
+    const mine = await attendant(['keys', 'list', '--tenant', t, '--json']);
+    expect(mine.json.items.map((k: { id: string }) => k.id)).toEqual([id]);
+    const human = await attendant(['keys', 'list', '--tenant', t]);
+    expect(human.stdout).toMatch(new RegExp(`^${id}  \\S+ +write {6}tenant ${t}  listed$`, 'm'));
   });
 });
