@@ -20,13 +20,14 @@ async function resolveDatabaseUrl(config: Config, log: Logger): Promise<{ url: s
 async function main(): Promise<void> {
   const config = loadConfigOrExit('conference-attendant');
   const log = createProcessLogger(config.logLevel);
-  if (config.secretsKey.ephemeral) log.warn('SECRETS_KEY is not set: using a random key for this process; pending PIN emails will not survive a restart');
-  if (config.twilio.devDefault) log.warn('TWILIO_AUTH_TOKEN is not set: using the published development default (never in production)');
 
   // Background parts register here (e.g. lifecycle.register('outbox worker', worker)); on
   // SIGTERM they are stopped after the in-flight requests, before the pools close.
   const lifecycle = new Lifecycle(log);
+  // first: a second start on a busy embedded folder is refused with one line, before any warning
   const database = await resolveDatabaseUrl(config, log);
+  if (config.secretsKey.ephemeral) log.warn('SECRETS_KEY is not set: using a random key for this process; pending PIN emails will not survive a restart');
+  if (config.twilio.devDefault) log.warn('TWILIO_AUTH_TOKEN is not set: using the published development default (never in production)');
   if (database.close) lifecycle.register('embedded database', database.close);
   const applied = await migrateWhenReachable(database.url, log);
   if (applied.length) log.info({ applied }, 'migrations applied');
@@ -77,6 +78,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`conference-attendant: failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  // an expected refusal (the embedded database's folder in use) is one line, not a stack trace
+  const expected = err instanceof Error && err.name === 'DataDirInUseError';
+  process.stderr.write(`conference-attendant: failed to start: ${err instanceof Error ? (expected ? err.message : err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

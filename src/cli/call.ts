@@ -10,7 +10,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { DEV_TWILIO_AUTH_TOKEN } from '../config.js';
-import { SimulatedCall, type Heard } from '../simulator/index.js';
+import { ServiceUnreachableError, SimulatedCall, type Heard } from '../simulator/index.js';
 
 const HELP = `usage: npm run call -- [number] [--from NUMBER] [--url URL] [--public-base-url URL] [--token TOKEN]`;
 
@@ -100,7 +100,12 @@ function describe(h: Heard): string {
 main().then(
   (code) => process.exit(code),
   (err: Error) => {
-    console.error(`call failed: ${err.message}`);
+    if (err instanceof ServiceUnreachableError) {
+      // the usual first-run mistake: the service is not started (or listens elsewhere)
+      console.error(`call failed: nothing answered at ${new URL(err.url).origin} (${err.reason}). Is the service running? Start it with \`npm start\` in another terminal, or pass --url URL (ATTENDANT_URL) if it listens elsewhere.`);
+    } else {
+      console.error(`call failed: ${err.message}`);
+    }
     process.exit(1);
   },
 );

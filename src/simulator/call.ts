@@ -62,6 +62,8 @@ export class SimulatedCall {
   conference: { room: string; attrs: Record<string, string> } | null = null;
   sip: SipLeg | null = null;
   gathering: PendingGather | null = null;
+  /** When the service first answered (Twilio counts CallDuration from the answer). */
+  answeredAt: number | null = null;
   readonly #accountSid: string;
 
   constructor(private readonly options: CallOptions) {
@@ -143,12 +145,17 @@ export class SimulatedCall {
     return this.#fetch(new URL(leg.dialAttrs.action, leg.docUrl).toString(), { DialCallStatus: status, DialCallSid: newSid('CA'), ...extra }, method);
   }
 
+  /** Whole seconds since the call was answered, as Twilio reports CallDuration (rounded up; 0 if never answered). */
+  durationS(now = Date.now()): number {
+    return this.answeredAt === null ? 0 : Math.max(1, Math.ceil((now - this.answeredAt) / 1000));
+  }
+
   /** The caller hangs up: leaves the room, and Twilio posts the call's status callback. */
   async hangup(statusCallbackPath = '/voice/status'): Promise<WebhookAnswer> {
     if (this.conference) await this.conferences.leave(this.conference.room, this.callSid);
     this.state = 'ended';
     this.gathering = null;
-    return this.webhooks.send(this.webhooks.publicBaseUrl + statusCallbackPath, this.params({ CallStatus: 'completed', CallDuration: '42' }));
+    return this.webhooks.send(this.webhooks.publicBaseUrl + statusCallbackPath, this.params({ CallStatus: 'completed', CallDuration: String(this.durationS()) }));
   }
 
   #takeGather(what: string): PendingGather {
@@ -174,6 +181,7 @@ export class SimulatedCall {
   async #fetch(url: string, extra: Record<string, string>, method: 'GET' | 'POST'): Promise<this> {
     if (this.documents.length >= MAX_DOCUMENTS) throw new Error(`more than ${MAX_DOCUMENTS} documents in one call: a loop?`);
     const answer = await this.webhooks.send(url, this.params(extra), { method });
+    if (answer.status === 200) this.answeredAt ??= Date.now();
     this.documents.push(answer);
     this.options.onDocument?.(answer);
     // Twilio plays "an application error has occurred" for anything but a TwiML 200.

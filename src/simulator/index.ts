@@ -3,4 +3,4 @@
 export { SimulatedCall, type CallOptions, type Heard } from './call.js';
 export { Conferences, type ConferenceEvent } from './conferences.js';
 export { parseTwiml, parseXml, TwimlError, type TwimlNode } from './twiml-reader.js';
-export { sign, Webhooks, newSid, type TwilioEndpoint, type WebhookAnswer } from './twilio.js';
+export { sign, Webhooks, newSid, ServiceUnreachableError, type TwilioEndpoint, type WebhookAnswer } from './twilio.js';

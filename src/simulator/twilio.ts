@@ -18,6 +18,19 @@ export interface WebhookAnswer {
   body: string;
 }
 
+/** The service did not answer at all (nothing listening, a wrong host): no HTTP status to show. */
+export class ServiceUnreachableError extends Error {
+  constructor(readonly url: string, readonly reason: string) {
+    super(`cannot reach ${url}: ${reason}`);
+    this.name = 'ServiceUnreachableError';
+  }
+}
+
+function networkReason(err: unknown): string {
+  const e = err as { message?: string; cause?: { code?: string; message?: string } };
+  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
+}
+
 export const newSid = (prefix: 'CA' | 'CF' | 'AC') => prefix + randomBytes(16).toString('hex');
 
 /** Twilio's X-Twilio-Signature for a request (twilio's own implementation). */
@@ -56,7 +69,8 @@ export class Webhooks {
     if (method === 'GET') url += (url.includes('?') ? '&' : '?') + new URLSearchParams(params).toString();
     else body = new URLSearchParams(params).toString();
     const signature = options.signature ?? sign(this.endpoint.authToken, url, method === 'GET' ? {} : params);
-    const res = await fetch(this.route(url), {
+    const target = this.route(url);
+    const res = await fetch(target, {
       method,
       body,
       headers: {
@@ -66,6 +80,8 @@ export class Webhooks {
         'user-agent': 'TwilioProxy/1.1',
         ...options.headers,
       },
+    }).catch((err: unknown) => {
+      throw new ServiceUnreachableError(target, networkReason(err));
     });
     return { url: publicUrl, status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.text() };
   }

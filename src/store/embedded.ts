@@ -61,6 +61,14 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
+/** Another process has the folder open: an expected refusal, reported in one line (main.ts). */
+export class DataDirInUseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataDirInUseError';
+  }
+}
+
 /** Folders this process has open (a lock file with our own pid may be a previous life's). */
 const openHere = new Set<string>();
 
@@ -87,7 +95,7 @@ async function lockDataDir(lockFile: string): Promise<() => Promise<void>> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
       if (pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new Error(`the embedded database in ${path.dirname(lockFile)} is in use by process ${pid}; stop it, or set DATA_DIR to another folder`);
+        throw new DataDirInUseError(`the embedded database in ${path.dirname(lockFile)} is in use by process ${pid} (is the service already running?); stop that process, or set DATA_DIR to another folder`);
       }
       await rm(lockFile, { force: true });
     }

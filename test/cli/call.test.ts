@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_TOKEN, provision } from '../support/harness.js';
+import { freePort } from '../support/private-services.js';
 import { createVoiceHarness, type VoiceHarness } from '../voice/support.js';
 
 let h: VoiceHarness;
@@ -41,5 +42,30 @@ describe('npm run call', () => {
     const { code, out } = await runCli([number, '--url', h.serviceUrl, '--public-base-url', h.publicBaseUrl, '--token', 'wrong-token'], '');
     expect(code).toBe(1);
     expect(out).toMatch(/call failed: .*answered 403/);
+  });
+
+  it('names the URL it could not reach and suggests npm start', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`; // nothing listens there
+    const { code, out } = await runCli(['+15550100100', '--url', url], '');
+    expect(code).toBe(1);
+    expect(out).toContain(`call failed: nothing answered at ${url} (ECONNREFUSED). Is the service running? Start it with \`npm start\``);
+    expect(out).not.toMatch(/fetch failed|\n\s+at /);
+  });
+});
+
+describe('the simulated call', () => {
+  it('reports its real duration when it hangs up (durationS in the call-end log)', async () => {
+    const { number, users: [u] } = await provision(h);
+    const c = await h.call(number).dial();
+    await c.press(`${u!.conferenceId}#`);
+    await c.press('#');
+    await new Promise((r) => setTimeout(r, 2_100)); // in the conference for two seconds and a bit
+    const before = Date.now();
+    await c.hangup();
+    const after = Date.now();
+    const line = h.logs.find((l) => l.callSid === c.callSid && l.msg === 'call ended');
+    expect(line).toMatchObject({ status: 'completed' });
+    expect(line!.durationS).toBeGreaterThanOrEqual(Math.max(3, c.durationS(before))); // whole seconds, rounded up as Twilio does
+    expect(line!.durationS).toBeLessThanOrEqual(c.durationS(after));
   });
 });

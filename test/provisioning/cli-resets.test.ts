@@ -24,6 +24,8 @@ class ContractJobs {
   #server = http.createServer((req, res) => void this.#handle(req, res));
   url = '';
 
+  lastJobId = () => [...this.#jobs.keys()].at(-1);
+
   async start() {
     await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
@@ -81,16 +83,15 @@ describe('resets run (against the contract, the job routes being on another bran
     const r = await run(['--all', '--no-send-email', '--wait']);
     expect(r.code, r.stderr).toBe(0);
     expect(jobs.started.at(-1)).toEqual({ all: true, sendEmail: false });
-    expect(r.stderr.split('\n').filter(Boolean)).toEqual([
-      'job 44444444 0/4 queued, 0 failed', 'job 44444444 2/4 running, 0 failed', 'job 44444444 4/4 succeeded, 0 failed',
-    ]);
+    const id = jobs.lastJobId(); // the whole ID, so that it can be pasted into attendant jobs get
+    expect(r.stderr.split('\n').filter(Boolean)).toEqual([`job ${id} 0/4 queued, 0 failed`, `job ${id} 2/4 running, 0 failed`, `job ${id} 4/4 succeeded, 0 failed`]);
     expect(r.stdout).toMatch(/job \S+ succeeded: 4 users, 4 reset, 0 failed/);
   });
 
   it('draws a bar on a terminal and prints one JSON document with --json', async () => {
     const r = await run(['--all', '--wait', '--json'], true);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/\r\x1b\[2K\[#+\.*\] job 44444444 2\/4 running/);
+    expect(r.stderr).toMatch(/\r\x1b\[2K\[#+\.*\] job 44444444-4444-4444-8444-\d{12} 2\/4 running/);
     expect(r.json).toMatchObject({ started: true, job: { status: 'succeeded', total: 4, succeeded: 4, failed: 0 } });
     expect(jobs.started.at(-1)).toEqual({ all: true }); // no flag: the tenant's sendEmailByDefault decides
   });

@@ -1,5 +1,6 @@
 // The admin API over HTTP, as scripts use it: ATTENDANT_URL and ATTENDANT_API_KEY, JSON in and
-// out. 429 (and 503 with Retry-After) are retried after the time the service asks for;
+// out. 429 (and 503 with Retry-After) are retried after the time the service asks for, when it
+// is at most maxWaitMs (a tenant quota's long Retry-After ends the item instead);
 // connection failures are retried for idempotent calls; then CliError(3). 401 and 403 end the
 // command with exit code 3 as well: no item can succeed with that key.
 import { CliError, EXIT } from './exit.js';
@@ -75,10 +76,12 @@ export class AdminApi {
       } catch { /* not JSON: keep the text */ }
       if (res.status === 401 || res.status === 403) {
         const detail = (parsed as Problem | null)?.detail ?? res.statusText;
-        throw new CliError(EXIT.unreachable, `${method} ${path}: ${res.status} ${detail} (check ATTENDANT_API_KEY: a platform key is needed for numbers)`);
+        throw new CliError(EXIT.unreachable, `${method} ${path}: ${res.status} ${detail} (check ATTENDANT_API_KEY: numbers, bridges, tenants and keys need a platform key)`);
       }
       const retryAfter = Number(res.headers.get('retry-after'));
-      const retryable = res.status === 429 || (res.status === 503 && idempotent && Number.isFinite(retryAfter) && retryAfter > 0);
+      // a quota's "retry in an hour" is an answer, not a hiccup: only short waits are retried
+      const shortWait = !(retryAfter * 1000 > this.#maxWaitMs);
+      const retryable = shortWait && (res.status === 429 || (res.status === 503 && idempotent && Number.isFinite(retryAfter) && retryAfter > 0));
       if (retryable && attempt < this.#retries) {
         await sleep(Math.min(this.#maxWaitMs, (Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : 1) * 1000));
         continue;

@@ -8,6 +8,8 @@ export interface Context {
   out: Output;
   /** Requests in flight at once for per-item commands. */
   concurrency: number;
+  /** The environment (ATTENDANT_STALL_SECONDS and the like). */
+  env: Record<string, string | undefined>;
 }
 
 export type OptionValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
@@ -15,6 +17,8 @@ export type OptionValues = Record<string, string | boolean | string[] | boolean[
 export interface Command {
   usage: string;
   summary: string;
+  /** More lines for `attendant GROUP SUB --help`: the options, what is printed, examples. */
+  details?: string;
   options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
   run(ctx: Context, positionals: string[], values: OptionValues): Promise<ExitCode>;
 }

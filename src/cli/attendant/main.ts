@@ -1,22 +1,18 @@
 // `attendant`: the command line for provisioning scripts. It talks to the admin API over HTTP
-// (ATTENDANT_URL, ATTENDANT_API_KEY), is safe to re-run after a failure (every command is
-// idempotent, except starting a new reset job), prints for humans or, with --json, one JSON
-// document for machines, and exits 0 (ok), 1 (some failures), 2 (usage) or 3 (unreachable/auth).
+// (ATTENDANT_URL, ATTENDANT_API_KEY), is safe to re-run after a failure (commands are
+// idempotent, except those that create or reset something: see docs/cli.md), prints for humans
+// or, with --json, one JSON document for machines, and exits 0 (ok), 1 (some failures),
+// 2 (usage) or 3 (unreachable/auth).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AdminApi } from './api.js';
-import type { Command } from './context.js';
+import { COMMANDS, commandHelp, groupHelp, HELP } from './commands.js';
 import { CliError, EXIT, usageError, type ExitCode } from './exit.js';
-import { numbersApply } from './numbers-apply.js';
-import { numbersDelete, numbersList, numbersSyncTwilio } from './numbers.js';
 import { Output, type Io } from './output.js';
-import { resetsRun } from './resets.js';
-import { usersImport } from './users.js';
 
-const COMMANDS: Record<string, Record<string, Command>> = {
-  numbers: { apply: numbersApply, list: numbersList, delete: numbersDelete, 'sync-twilio': numbersSyncTwilio },
-  users: { import: usersImport },
-  resets: { run: resetsRun },
-};
+export { HELP } from './commands.js';
 
 const GLOBAL_OPTIONS = {
   json: { type: 'boolean' },
@@ -26,28 +22,7 @@ const GLOBAL_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const HELP = `Usage: attendant COMMAND [options]
-
-Commands:
-${Object.entries(COMMANDS).flatMap(([, subs]) => Object.values(subs).map((c) => `  ${c.usage}\n      ${c.summary}`)).join('\n')}
-
-Options for every command:
-  --json               print one JSON document on stdout (for machines)
-  --url URL            the service's base URL (default: $ATTENDANT_URL)
-  --concurrency N      requests in flight at once, 1 to 32 (default 4)
-  --retries N          retries after 429, 503 with Retry-After or a lost connection (default 3)
-  -h, --help           this text
-
-Environment:
-  ATTENDANT_URL        e.g. https://attendant.example.com
-  ATTENDANT_API_KEY    an admin API key (a platform key for numbers); never taken from the command line
-
-Exit codes:
-  0  everything asked for is done (or already was)
-  1  the command ran but some items, or the job, failed
-  2  usage: bad arguments, an unreadable or malformed file, ATTENDANT_URL or ATTENDANT_API_KEY missing
-  3  the service cannot be reached, or it refused the API key (401, 403)
-`;
+const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h' || arg === 'help';
 
 function intOption(value: unknown, name: string, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
@@ -68,42 +43,59 @@ function baseUrl(value: string | undefined): string {
   return value;
 }
 
+/** The package's version: package.json above this file (src/ under tsx, dist/src/ when built). */
+export function version(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      const up = path.dirname(dir);
+      if (up === dir) return 'unknown';
+      dir = up;
+    }
+  }
+}
+
 export async function run(argv: string[], io: Io): Promise<ExitCode> {
   const json = argv.includes('--json');
   const out = new Output(io, json);
+  const say = (text: string) => {
+    io.stdout.write(text);
+    return EXIT.ok;
+  };
   try {
-    const [group, sub, ...rest] = argv;
-    if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
-      (group === undefined ? io.stderr : io.stdout).write(HELP);
-      return group === undefined ? EXIT.usage : EXIT.ok;
+    const words = argv.filter((a) => a !== '--json');
+    const [group, sub, ...rest] = words;
+    if (group === '--version') {
+      if (json) out.result({ version: version() });
+      else io.stdout.write(`attendant ${version()}\n`);
+      return EXIT.ok;
     }
+    if (group === undefined) {
+      io.stderr.write(HELP);
+      return EXIT.usage;
+    }
+    if (isHelp(group)) return say(HELP);
     const commands = COMMANDS[group];
     if (!commands) throw usageError(`unknown command "${group}"`);
+    if (isHelp(sub)) return say(groupHelp(group));
     const command = sub ? commands[sub] : undefined;
-    if (!command) {
-      if (sub === '--help' || sub === '-h') {
-        io.stdout.write(Object.values(commands).map((c) => `attendant ${c.usage}\n    ${c.summary}\n`).join(''));
-        return EXIT.ok;
-      }
-      throw usageError(`${sub ? `unknown command "${group} ${sub}"` : `"${group}" needs a subcommand`} (${Object.keys(commands).join(', ')})`);
-    }
+    if (!command) throw usageError(`${sub ? `unknown command "${group} ${sub}"` : `"${group}" needs a subcommand`} (${Object.keys(commands).join(', ')})`);
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+      parsed = parseArgs({ args: [...rest, ...(json ? ['--json'] : [])], options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
     } catch (err) {
       throw usageError((err as Error).message);
     }
     const { values, positionals } = parsed;
-    if (values.help) {
-      io.stdout.write(`Usage: attendant ${command.usage}\n  ${command.summary}\n(attendant --help lists the options of every command and the exit codes)\n`);
-      return EXIT.ok;
-    }
+    if (values.help) return say(commandHelp(group, sub!));
     const url = baseUrl((values.url as string | undefined) ?? io.env.ATTENDANT_URL);
     const key = io.env.ATTENDANT_API_KEY;
     if (!key) throw usageError('set ATTENDANT_API_KEY to an admin API key');
     const api = new AdminApi(url, key, { retries: intOption(values.retries, 'retries', 0, 10, 3) });
     const concurrency = intOption(values.concurrency, 'concurrency', 1, 32, 4);
-    return await command.run({ api, out, concurrency }, positionals, values);
+    return await command.run({ api, out, concurrency, env: io.env }, positionals, values);
   } catch (err) {
     const e = err instanceof CliError ? err : new CliError(EXIT.failures, `unexpected error: ${(err as Error)?.stack ?? String(err)}`);
     out.warn(e.message + (e.code === EXIT.usage ? ' (attendant --help)' : ''));

@@ -79,6 +79,10 @@ const numPath = (n: string) => `/dial-in-numbers/${enc(n)}`;
 export const numbersApply: Command = {
   usage: 'numbers apply FILE [--dry-run]',
   summary: 'create or update the numbers (and bridge defaults) a CSV or JSON file lists',
+  details: `  --dry-run            say what would change; nothing is written
+FILE: CSV with a header line, or JSON; one number a row: number, bridgeId, type (toll or
+toll_free) required; primaryLanguage, secondaryLanguages, city, country, speechInput, default
+(yes: the bridge's default of its type) optional. "-" reads standard input.`,
   options: { 'dry-run': { type: 'boolean' } },
   async run(ctx, positionals, values) {
     if (positionals.length !== 1) throw usageError('numbers apply takes one FILE');

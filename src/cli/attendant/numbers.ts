@@ -17,6 +17,7 @@ interface DialInNumber {
 export const numbersList: Command = {
   usage: 'numbers list [--bridge ID]',
   summary: 'list dial-in numbers, all or of one bridge',
+  details: 'Prints one number a line: number, type, bridge id, languages, city and country.',
   options: { bridge: { type: 'string' } },
   async run({ api, out }, positionals, values) {
     if (positionals.length) throw usageError('numbers list takes no arguments (did you mean --bridge ID?)');
@@ -69,6 +70,7 @@ const HOPELESS = (p: Problem) => p.code === 'twilio_auth_failed' || (p.status ==
 export const numbersSyncTwilio: Command = {
   usage: 'numbers sync-twilio (E164... | --all)',
   summary: "point the numbers' Twilio Voice URL, fallback and status callback at the service",
+  details: '  --all                every number of the service\nNeeds TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN on the service; numbers missing from the account fail.',
   options: { all: { type: 'boolean' } },
   async run({ api, out, concurrency }, positionals, values) {
     const all = values.all === true;

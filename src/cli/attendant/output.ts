@@ -63,6 +63,12 @@ export class Progress {
     }
   }
 
+  /** Ends the bar's line on a terminal before another message; the next update redraws it. */
+  interrupt(): void {
+    if (this.enabled && this.#tty && this.#last) this.stream.write('\n');
+    this.#last = '';
+  }
+
   /** Ends the bar's line on a terminal. */
   done(): void {
     if (this.enabled && this.#tty && this.#last) this.stream.write('\n');

@@ -2,29 +2,19 @@
 // /tenants/{t}/conference-id-resets) and, with --wait, follows it (GET /jobs/{id}) to the end.
 // The job routes are the contract's; the job mechanism lives in the service.
 import { describeProblem, enc, problemOf, type AdminApi } from './api.js';
-import type { Command, Context } from './context.js';
-import { CliError, EXIT, usageError } from './exit.js';
+import type { Command } from './context.js';
+import { EXIT, usageError } from './exit.js';
 import { checkFields, readRecords } from './files.js';
+import { followJob, reportJob, WAIT_DETAILS, WAIT_OPTIONS, WAIT_USAGE, waitOptions } from './jobs.js';
 import { SEND_EMAIL_OPTIONS, sendEmailChoice, tenantOption } from './send-email.js';
 
-export interface Job {
-  id: string;
-  kind: string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed';
-  total: number;
-  succeeded: number;
-  failed: number;
-  errors?: unknown[];
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const FINISHED = new Set(['succeeded', 'failed']);
-const MAX_POLL_ERRORS = 5;
-
 export const resetsRun: Command = {
-  usage: 'resets run --tenant ID (--all | --users FILE) [--send-email | --no-send-email] [--wait] [--interval SECONDS]',
+  usage: `resets run --tenant ID (--all | --users FILE) [--send-email | --no-send-email] ${WAIT_USAGE}`,
   summary: "reset users' conference IDs in one background job; --wait follows it to the end",
-  options: { tenant: { type: 'string' }, all: { type: 'boolean' }, users: { type: 'string' }, wait: { type: 'boolean' }, interval: { type: 'string' }, ...SEND_EMAIL_OPTIONS },
+  details: `  --all                every enabled user of the tenant
+  --users FILE         the users a CSV or JSON file lists, by "id" or "email"
+${WAIT_DETAILS}`,
+  options: { tenant: { type: 'string' }, all: { type: 'boolean' }, users: { type: 'string' }, ...WAIT_OPTIONS, ...SEND_EMAIL_OPTIONS },
   async run(ctx, positionals, values) {
     if (positionals.length) throw usageError('resets run takes no arguments (use --all or --users FILE)');
     const tenant = tenantOption(values);
@@ -32,8 +22,7 @@ export const resetsRun: Command = {
     const all = values.all === true;
     const usersFile = values.users as string | undefined;
     if (all === (usersFile !== undefined)) throw usageError('resets run needs --all or --users FILE (one of them)');
-    const intervalS = values.interval === undefined ? 1 : Number(values.interval);
-    if (!Number.isFinite(intervalS) || intervalS <= 0 || intervalS > 60) throw usageError('--interval must be a number of seconds between 0 and 60');
+    const wait = waitOptions(values);
     const { api, out } = ctx;
 
     let userIds: string[] | undefined;
@@ -56,40 +45,17 @@ export const resetsRun: Command = {
       return EXIT.failures;
     }
     const { jobId } = started.body;
-    if (!values.wait) {
-      out.line(`job ${jobId} started; follow it with GET /api/v1/jobs/${jobId} or run again with --wait`);
+    if (!wait) {
+      out.line(`job ${jobId} started; follow it with: attendant jobs get ${jobId} --wait`);
       out.result({ started: true, jobId });
       return EXIT.ok;
     }
-    const job = await follow(ctx, jobId, intervalS * 1000);
-    out.line(`job ${job.id} ${job.status}: ${job.total} users, ${job.succeeded} reset, ${job.failed} failed`);
-    for (const e of job.errors ?? []) out.line(`  ${typeof e === 'string' ? e : JSON.stringify(e)}`);
-    out.result({ started: true, jobId, job });
-    return job.status === 'succeeded' && job.failed === 0 ? EXIT.ok : EXIT.failures;
+    const followed = await followJob(ctx, jobId, wait);
+    const code = reportJob(ctx, followed, ['users', 'reset'], wait.timeoutMs);
+    out.result({ started: true, jobId, job: followed.job, timedOut: followed.timedOut });
+    return code;
   },
 };
-
-/** Polls the job until it has finished, drawing its progress. */
-async function follow({ api, out }: Context, jobId: string, intervalMs: number): Promise<Job> {
-  const progress = out.progress(`job ${jobId.slice(0, 8)}`, { plainLines: true });
-  let errors = 0;
-  try {
-    for (;;) {
-      const res = await api.get<Job>(`/jobs/${enc(jobId)}`);
-      if (res.status === 200) {
-        errors = 0;
-        const j = res.body;
-        progress.update(j.succeeded + j.failed, j.total, `${j.status}, ${j.failed} failed`);
-        if (FINISHED.has(j.status)) return j;
-      } else if (res.status === 404 || ++errors >= MAX_POLL_ERRORS) {
-        throw new CliError(EXIT.failures, `cannot follow job ${jobId}: ${describeProblem(problemOf(res))}`);
-      }
-      await sleep(intervalMs);
-    }
-  } finally {
-    progress.done();
-  }
-}
 
 /** The file's users as IDs: an "id" column, or an "email" column looked up in the tenant. */
 async function resolveUsers(api: AdminApi, tenant: string, file: string) {

@@ -24,6 +24,9 @@ interface ImportItem {
 export const usersImport: Command = {
   usage: 'users import FILE --tenant ID [--send-email | --no-send-email] [--show-pins]',
   summary: 'enable the users a CSV or JSON file lists (existing ones are left as they are)',
+  details: `  --show-pins          print the new users' leader PINs (otherwise the welcome email carries them)
+FILE: CSV with a header line, or JSON; email and displayName required; provider (builtin or
+third_party), conferenceId and tollNumber optional (third-party users need both). "-" reads standard input.`,
   options: { tenant: { type: 'string' }, 'show-pins': { type: 'boolean' }, ...SEND_EMAIL_OPTIONS },
   async run({ api, out, concurrency }, positionals, values) {
     if (positionals.length !== 1) throw usageError('users import takes one FILE');
