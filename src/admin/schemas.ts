@@ -120,6 +120,11 @@ export const listTenantsQuery = z.strictObject({
   ...paging,
 });
 
+export const listBridgesQuery = z.strictObject({
+  q: searchTerm.optional().describe('bridges whose name contains this, ignoring case'),
+  ...paging,
+});
+
 export const listApiKeysQuery = z.strictObject({
   tenantId: uuid.optional().describe('platform keys: only this tenant\'s keys'),
   ...paging,

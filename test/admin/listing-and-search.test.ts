@@ -275,6 +275,25 @@ describe('GET /tenants', () => {
   });
 });
 
+describe('GET /bridges', () => {
+  it('platform keys page through bridges sorted by name, searching the name; tenant keys are refused', async () => {
+    // (tenants made without a bridge get one named after them, so search the hubs' own words)
+    const made: { id: string; name: string }[] = [];
+    for (let k = 0; k < 5; k++) made.push(await expectStatus(h.api.post('/api/v1/bridges', { name: `${k % 2 ? 'Hub' : 'hub'} ${tag} ${k % 3}` }), 201));
+    const expected = [...made].sort(byNameThenId<{ id: string; name: string }>((b) => b.name.toLowerCase())).map((b) => b.id);
+    for (const key of [BOOTSTRAP_KEY, keys.platformReadOnly]) {
+      for (const limit of [1, 2]) {
+        const { items } = await pageThrough(`/api/v1/bridges?q=${encodeURIComponent(`HUB ${tag}`)}`, limit, key);
+        expect(items.map((b) => b.id)).toEqual(expected);
+      }
+    }
+    const everything = (await pageThrough('/api/v1/bridges', 500)).items.map((b) => b.id);
+    for (const id of [...expected, mine.tenant.bridgeId]) expect(everything).toContain(id);
+    for (const key of [keys.own, keys.ownReadOnly]) expect((await adminClient(h.app, key).get('/api/v1/bridges')).status).toBe(403);
+    expect((await h.api.get('/api/v1/bridges?cursor=zzz')).status).toBe(422);
+  });
+});
+
 describe('GET /api-keys', () => {
   const ids = async (key: string, query = '') => (await pageThrough(`/api/v1/api-keys${query}`, 2, key)).items.map((k) => k.id);
 

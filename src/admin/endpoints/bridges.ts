@@ -2,10 +2,12 @@
 import { createBridge } from '../../commands/create-bridge.js';
 import { updateBridgeSettings } from '../../commands/update-bridge.js';
 import { notFound } from '../../errors.js';
-import { findBridge } from '../../store/bridges.js';
+import { findBridge, listBridges } from '../../store/bridges.js';
+import { containsPattern } from '../../store/users.js';
 import { endpoint, reply } from '../endpoint.js';
-import { presentBridge } from '../present.js';
-import { createBridgeBody, patchBridgeBody } from '../schemas.js';
+import { page, Bridge } from '../openapi/shapes.js';
+import { decodeNameCursor, namePage, presentBridge } from '../present.js';
+import { createBridgeBody, listBridgesQuery, patchBridgeBody } from '../schemas.js';
 
 export const bridgeEndpoints = [
   endpoint({
@@ -14,6 +16,17 @@ export const bridgeEndpoints = [
     body: createBridgeBody, responses: { 201: { description: 'Created', schema: 'Bridge' } },
     example: () => ({ body: { name: 'Europe' } }),
     handle: async ({ s, principal, body }) => reply(201, presentBridge(await createBridge(s, principal, body))),
+  }),
+  endpoint({
+    method: 'get', path: '/bridges', access: 'platform', tag: 'Bridges', summary: 'List and search bridges',
+    description: 'Sorted by name (ignoring case), then id. `q` keeps the bridges whose name contains it, ignoring case. '
+      + 'Pass `nextCursor` back as `cursor`, with the same `q`, for the next page.',
+    query: listBridgesQuery, responses: { 200: { description: 'A page of bridges', schema: page(Bridge) } },
+    example: () => ({ query: 'limit=20' }),
+    handle: async ({ s, query: q }) => {
+      const rows = await listBridges(s.db, { pattern: q.q === undefined ? undefined : containsPattern(q.q), after: decodeNameCursor(q.cursor), limit: q.limit + 1 });
+      return reply(200, namePage(rows, q.limit, presentBridge));
+    },
   }),
   endpoint({
     method: 'get', path: '/bridges/:bridgeId', access: 'platform', tag: 'Bridges', summary: 'Read a bridge',
