@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { CacheStore, WindowCheck } from '../cache/store.js';
 import type { Logger } from '../logging.js';
+import type { Params } from './signature.js';
 
 /** How long an answer is kept for retries (Twilio retries within its 15 s webhook timeout). */
 export const ANSWER_TTL_MS = 120_000;
@@ -36,9 +37,14 @@ export type Reserved =
   /** The cache could not count (or the first request never answered): go on without a limit. */
   | { kind: 'uncounted' };
 
-/** The attempt's name: CallSid and the step's URL (path and query, as received). */
-export function attemptDigest(callSid: string, pathAndQuery: string): string {
-  return createHash('sha256').update(`${callSid}\n${pathAndQuery}`).digest('base64url').slice(0, 22);
+/** The attempt's name: CallSid, the step's URL (path and query, as received) and the signed parameters. */
+export function attemptDigest(call: { callSid: string; pathAndQuery: string; params: Params }): string {
+  return createHash('sha256').update(`${call.callSid}\n${call.pathAndQuery}\n${canonicalBody(call.params)}`).digest('base64url').slice(0, 22);
+}
+
+/** The parameters in one order, as the signature covers them. */
+function canonicalBody(params: Params): string {
+  return Object.keys(params).sort().map((k) => `${k}=${JSON.stringify(params[k])}`).join('&');
 }
 
 export class Attempts {

@@ -13,6 +13,7 @@ import { WITHHELD_CALLER } from '../cache/caller-digest.js';
 import type { CacheKeys } from '../cache/keys.js';
 import type { CacheStore, WindowCheck } from '../cache/store.js';
 import { maskNumber, type Logger } from '../logging.js';
+import type { Params } from './signature.js';
 import { attemptDigest, type Attempts, type Reserved } from './attempts.js';
 
 export const BRIDGE_WINDOW_MS = 60_000;
@@ -58,8 +59,8 @@ export class CallerLimits {
    * Reserves one ID entry of the call (a guess also counts toward the bridge's ceiling). When
    * refused, the entry must not be acted on, right or wrong.
    */
-  reserve(bridgeId: string, call: { callSid: string; pathAndQuery: string; from: string }, guess: boolean): Promise<Reserved> {
-    const attempt = attemptDigest(call.callSid, call.pathAndQuery);
+  reserve(bridgeId: string, call: { callSid: string; pathAndQuery: string; params: Params; from: string }, guess: boolean): Promise<Reserved> {
+    const attempt = attemptDigest(call);
     return this.attempts.reserve(this.keys.entryAttempt(bridgeId, attempt), attempt, this.checks(bridgeId, call.from, guess));
   }
 

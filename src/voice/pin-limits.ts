@@ -19,6 +19,7 @@ import { withTimeout } from '../lib/timeouts.js';
 import { maskNumber, type Logger } from '../logging.js';
 import type { Services } from '../services.js';
 import { findLeaderUserId } from '../store/leaders.js';
+import type { Params } from './signature.js';
 import { attemptDigest, type Attempts, type Reserved } from './attempts.js';
 
 export interface PinLimitSettings {
@@ -80,8 +81,8 @@ export class PinLimits {
     }
   }
 
-  reserve(organizer: string, call: { callSid: string; pathAndQuery: string; from: string }): Promise<Reserved> {
-    const attempt = attemptDigest(call.callSid, call.pathAndQuery);
+  reserve(organizer: string, call: { callSid: string; pathAndQuery: string; params: Params; from: string }): Promise<Reserved> {
+    const attempt = attemptDigest(call);
     return this.attempts.reserve(this.s.keys.pinAttempt(organizer, attempt), `${this.digests.of(call.from)}:${attempt}`, this.checks(organizer, call.from));
   }
 
