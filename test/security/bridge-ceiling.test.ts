@@ -12,6 +12,8 @@ let h: VoiceHarness;
 beforeAll(async () => { h = await createVoiceHarness({ env: { BRIDGE_FAILURE_CEILING_PER_MIN: String(CEILING), BRIDGE_ALARM_DELAY_S: '0' } }); });
 afterAll(async () => { await h.close(); });
 
+const uncounted = (harness: VoiceHarness) => harness.logs.filter((l) => /could not be counted/.test(String(l.msg))).length;
+
 async function unknownEntries(): Promise<number> {
   return (await h.services.metrics.entryFailures.get()).values.find((v) => v.labels.reason === 'unknown')?.value ?? 0;
 }
@@ -34,6 +36,7 @@ describe('the per-bridge ceiling of failed entries', () => {
     const waiting = await h.call(number, { from: freshNumber() }).dial();
 
     const before = await unknownEntries();
+    const missedBefore = uncounted(h);
     const attackers = await inWaves(400, 50, async () => {
       const c = await h.call(number, { from: freshNumber() }).dial();
       for (let e = 0; e < 3 && c.state === 'gathering'; e++) await c.press(`${unusedId([planted])}#`);
@@ -42,7 +45,9 @@ describe('the per-bridge ceiling of failed entries', () => {
     const checked = (await unknownEntries()) - before;
     const busy = attackers.filter((c) => /All lines are busy/.test(c.transcript())).length;
     console.log(`[measure] war dial, 400 numbers x 3 wrong IDs: ${checked} checked (ceiling ${CEILING}), ${busy} calls told "busy"`);
-    expect(checked).toBe(CEILING);
+    const missed = uncounted(h) - missedBefore; // attempts Redis did not count in time go on uncounted (docs/security.md)
+    expect(checked).toBeGreaterThanOrEqual(CEILING);
+    expect(checked).toBeLessThanOrEqual(CEILING + missed);
     expect(busy).toBeGreaterThan(0);
 
     await waiting.press(`${planted}#`);

@@ -16,6 +16,8 @@ afterAll(async () => { await h.close(); });
 const recognisedNot = (c: SimulatedCall) => c.heard.filter((x) => /was not recognized/.test(x.text)).length;
 
 /** Failed entries the service counted and answered (reason 'unknown'), so far. */
+const uncounted = (harness: VoiceHarness) => harness.logs.filter((l) => /could not be counted/.test(String(l.msg))).length;
+
 async function unknownEntries(): Promise<number> {
   return (await h.services.metrics.entryFailures.get()).values.find((v) => v.labels.reason === 'unknown')?.value ?? 0;
 }
@@ -34,6 +36,7 @@ describe('parallel wrong conference IDs', () => {
     const wrong = () => unusedId([u!.conferenceId]);
     const calls = await Promise.all(Array.from({ length: 30 }, () => h.call(number, { from }).dial()));
     const before = await unknownEntries();
+    const missedBefore = uncounted(h);
     // three waves of 30 entries at once
     for (let wave = 0; wave < 3; wave++) {
       await Promise.all(calls.filter((c) => c.state === 'gathering').map((c) => c.press(`${wrong()}#`)));
@@ -41,8 +44,10 @@ describe('parallel wrong conference IDs', () => {
     const checked = (await unknownEntries()) - before;
     const answeredWrong = calls.reduce((n, c) => n + recognisedNot(c), 0);
     console.log(`[measure] 30 parallel calls from one number: ${checked} wrong IDs checked (limit 10), ${answeredWrong} answered "not recognized"`);
-    expect(checked).toBe(10);
-    expect(answeredWrong).toBe(10);
+    const missed = uncounted(h) - missedBefore; // attempts Redis did not count in time go on uncounted (docs/security.md)
+    expect(checked).toBeGreaterThanOrEqual(10);
+    expect(checked).toBeLessThanOrEqual(10 + missed);
+    expect(answeredWrong).toBe(checked);
     // the number is blocked on this bridge: even the right ID does not get it in
     const late = await h.call(number, { from }).dial();
     expect(late.state).toBe('ended');
