@@ -69,6 +69,11 @@ export class CallerLimits {
     this.attempts.settle(reserved, refund, twiml);
   }
 
+  /** The step failed after reserving: refunded, and a retry may run again. */
+  abandon(reserved: Reserved): void {
+    this.attempts.abandon(reserved);
+  }
+
   /** Whether a new call is let in: 'blocked' when its number is over its limit, 'busy' when the bridge is over its ceiling. */
   async admission(bridgeId: string, from: string, nowMs = Date.now()): Promise<{ verdict: Admission; bridgeCount: number }> {
     try {

@@ -91,6 +91,11 @@ export class PinLimits {
     this.attempts.settle(reserved, refund, twiml);
   }
 
+  /** The step failed after reserving: refunded, and a retry may run again. */
+  abandon(reserved: Reserved): void {
+    this.attempts.abandon(reserved);
+  }
+
   /**
    * A reserved PIN was wrong: true when the caller may try no more. The wrong PIN that takes
    * the organizer to the organizer-wide limit locks it: logged, emailed, audited (once).

@@ -20,10 +20,15 @@ export async function entry(ctx: VoiceContext, req: VoiceRequest, st: CallState)
     ]);
     if (reserved.kind === 'retry') return reserved.twiml;
     if (reserved.kind === 'refused') return refusedEntry(ctx, req, st, reserved.check);
-    if (result.status !== 'active') return failedEntry(ctx, req, st, refusalReason(result), refusalMessage(result), reserved);
-    const answer = callersMayStart(result) ? joinConference(ctx, st, result, 'participant') : leaderStep(ctx, st, digits);
-    ctx.callers.settle(reserved, true, answer);
-    return answer;
+    try {
+      if (result.status !== 'active') return await failedEntry(ctx, req, st, refusalReason(result), refusalMessage(result), reserved);
+      const answer = callersMayStart(result) ? joinConference(ctx, st, result, 'participant') : leaderStep(ctx, st, digits);
+      ctx.callers.settle(reserved, true, answer);
+      return answer;
+    } catch (err) {
+      ctx.callers.abandon(reserved); // the caller hears an apology: nothing held against them
+      throw err;
+    }
   }
   const choice = LANGUAGE_CHOICE.exec(digits);
   if (choice && Number(choice[1]) < st.languages.length) {

@@ -52,25 +52,30 @@ async function checkPin(ctx: VoiceContext, req: VoiceRequest, st: CallState, con
     ]);
     if (reserved.kind === 'retry') return reserved.twiml;
     if (reserved.kind === 'refused') return pinLocked(ctx, st, conference);
-    if (stored.status === 'unavailable') {
-      ctx.log.warn({ callSid: req.callSid }, 'leader PIN could not be checked (cache and database down); joining as participant');
-      const answer = joinConference(ctx, st, conference, 'participant', ['pinAttemptsUsed']);
-      ctx.pins.settle(reserved, true, answer);
+    try {
+      if (stored.status === 'unavailable') {
+        ctx.log.warn({ callSid: req.callSid }, 'leader PIN could not be checked (cache and database down); joining as participant');
+        const answer = joinConference(ctx, st, conference, 'participant', ['pinAttemptsUsed']);
+        ctx.pins.settle(reserved, true, answer);
+        return answer;
+      }
+      const right = await verifyPin(entered, stored.hash);
+      ctx.s.metrics.leaderPinChecks.inc({ outcome: right ? 'right' : 'wrong' });
+      if (right) {
+        const answer = joinConference(ctx, st, conference, 'leader');
+        ctx.pins.settle(reserved, true, answer);
+        return answer;
+      }
+      ctx.s.metrics.entryFailed('wrong_pin');
+      const answer = ctx.pins.wrongPin(owner, reserved, { callSid: req.callSid, from: req.from, tenantId: conference.tenantId })
+        ? joinConference(ctx, st, conference, 'participant', ['wrongPin', 'pinLocked'])
+        : nextPinPrompt(ctx, st, conference, tries, ['wrongPin']);
+      ctx.pins.settle(reserved, false, answer);
       return answer;
+    } catch (err) {
+      ctx.pins.abandon(reserved); // the caller hears an apology: nothing held against them
+      throw err;
     }
-    const right = await verifyPin(entered, stored.hash);
-    ctx.s.metrics.leaderPinChecks.inc({ outcome: right ? 'right' : 'wrong' });
-    if (right) {
-      const answer = joinConference(ctx, st, conference, 'leader');
-      ctx.pins.settle(reserved, true, answer);
-      return answer;
-    }
-    ctx.s.metrics.entryFailed('wrong_pin');
-    const answer = ctx.pins.wrongPin(owner, reserved, { callSid: req.callSid, from: req.from, tenantId: conference.tenantId })
-      ? joinConference(ctx, st, conference, 'participant', ['wrongPin', 'pinLocked'])
-      : nextPinPrompt(ctx, st, conference, tries, ['wrongPin']);
-    ctx.pins.settle(reserved, false, answer);
-    return answer;
   }
   return nextPinPrompt(ctx, st, conference, tries, ['tryAgain']);
 }
