@@ -8,8 +8,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
+import { sign } from '../src/simulator/twilio.js';
 
-interface Options { url: string; body: string; headers: Record<string, string>; connections: number; duration: number; loader: 'wrk' | 'autocannon' }
+interface Options {
+  url: string; body: string; headers: Record<string, string>; connections: number; duration: number; loader: 'wrk' | 'autocannon';
+  /**
+   * Each request a call of its own: a fresh CallSid and From, signed with `token` over
+   * `signUrl`, as Twilio sends distinct calls (repeating one signed request would measure the
+   * answers kept for Twilio's retries, not the work). autocannon only.
+   */
+  distinct?: { token: string; signUrl: string };
+}
 export interface LoadResult { loader: string; requestsPerSecond: number; total: number; p50: number; p90: number; p99: number; max: number; errors: number; non2xx: number }
 
 export function wrkInstalled(): boolean {
@@ -52,15 +62,31 @@ end
 }
 
 async function runAutocannon(o: Options): Promise<LoadResult> {
-  const r = await autocannon({ url: o.url, method: 'POST', body: o.body, headers: o.headers, connections: o.connections, duration: o.duration });
+  const requests = o.distinct ? [{ method: 'POST' as const, setupRequest: distinctCalls(o, o.distinct) }] : undefined;
+  const r = await autocannon({ url: o.url, method: 'POST', body: o.body, headers: o.headers, connections: o.connections, duration: o.duration, requests });
   return {
     loader: 'autocannon', requestsPerSecond: r.requests.average, total: r.requests.total,
     p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, errors: r.errors + r.timeouts, non2xx: r.non2xx,
   };
 }
 
+/** A request mutator giving each request a new CallSid and calling number, signed. */
+function distinctCalls(o: Options, d: { token: string; signUrl: string }) {
+  const base = Object.fromEntries(new URLSearchParams(o.body));
+  const prefix = randomBytes(8).toString('hex');
+  let n = 0;
+  return (req: autocannon.Request): autocannon.Request => {
+    n++;
+    const from = `+1555${String((n * 7919) % 1e7).padStart(7, '0')}`;
+    const params = { ...base, CallSid: `CA${prefix}${n.toString(16).padStart(16, '0')}`, From: from, Caller: from };
+    req.body = new URLSearchParams(params).toString();
+    req.headers = { ...o.headers, 'x-twilio-signature': sign(d.token, d.signUrl, params) };
+    return req;
+  };
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const o = JSON.parse(process.argv[2] ?? '{}') as Options;
-  const result = o.loader === 'wrk' ? runWrk(o) : await runAutocannon(o);
+  const result = o.loader === 'wrk' && !o.distinct ? runWrk(o) : await runAutocannon(o);
   process.stdout.write(JSON.stringify(result));
 }

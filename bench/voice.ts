@@ -10,8 +10,8 @@
 //
 //   --duration S   seconds per run (default 10; --quick 3)   --rounds N  runs per server (2; quick 1)
 //   --connections LIST  (default 32,256)                     --cpu-prof  V8 CPU profiles of the
-//   --loader wrk|autocannon (default: wrk when installed,               servers in bench/profiles/
-//            apt-get install -y wrk)                                    (bench/profile-summary.ts)
+//   --loader autocannon (default; each request a distinct        servers in bench/profiles/
+//            signed call, which wrk cannot sign)                        (bench/profile-summary.ts)
 //   --only entry,incoming,down  (default all: the two webhooks, then both with Redis down)
 // The service runs as deployed: LOG_LEVEL info (a log line per webhook, to /dev/null here;
 // BENCH_LOG_LEVEL changes it). Needs PostgreSQL (BENCH_PG_ADMIN_URL); makes a database and a
@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { sign } from '../src/simulator/twilio.js';
 import { VoiceUrls } from '../src/voice/urls.js';
-import { wrkInstalled, type LoadResult } from './load.js';
+import type { LoadResult } from './load.js';
 import { createDatabase, freePort, met, processCpuUs, QUICK, report, sleep, startNode, startRedis, startService, stopProcess, waitReady, type Figure } from './lib.js';
 
 const { values: args } = parseArgs({
@@ -39,7 +39,7 @@ const ONLY = new Set(args.only.split(','));
 const DURATION = Number(args.duration);
 const ROUNDS = Number(args.rounds);
 const CONNECTIONS = args.connections.split(',').map(Number);
-const LOADER = (args.loader ?? (wrkInstalled() ? 'wrk' : 'autocannon')) as 'wrk' | 'autocannon';
+const LOADER = (args.loader ?? 'autocannon') as 'wrk' | 'autocannon';
 const PUBLIC_BASE_URL = 'https://attendant.example.com';
 const cpuProf = { cpuProf: args['cpu-prof'] };
 const TOKEN = randomBytes(16).toString('hex');
@@ -48,9 +48,15 @@ const ADMIN_KEY = 'bench-' + randomBytes(24).toString('hex');
 /** A webhook request; `url` is the path and query, sent to whichever server is measured. */
 interface Request { url: string; body: string; headers: Record<string, string> }
 
+/**
+ * Every request of a run is a call of its own (a fresh CallSid and From, signed by the load
+ * generator): one signed request repeated would be answered from what the service keeps for
+ * Twilio's retries, and would count one number's entries against its limit. autocannon only.
+ */
 function load(base: string, r: Request, connections: number, duration: number): Promise<LoadResult> {
+  const distinct = { token: TOKEN, signUrl: PUBLIC_BASE_URL + r.url };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify({ ...r, url: base + r.url, connections, duration, loader: LOADER })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify({ ...r, url: base + r.url, connections, duration, loader: LOADER, distinct })], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited with ${code}`))));

@@ -69,6 +69,11 @@ const envSchema = z.object({
   SECRETS_KEY: optional(secretsKey),
   CALLER_FAILURE_LIMIT: positiveInt.default(10),
   CALLER_FAILURE_WINDOW_S: positiveInt.default(3600),
+  WITHHELD_FAILURE_LIMIT: positiveInt.default(30),
+  PIN_FAILURE_LIMIT_PER_CALLER: positiveInt.default(10),
+  PIN_FAILURE_LIMIT_PER_ORGANIZER: positiveInt.default(30),
+  PIN_FAILURE_WINDOW_S: positiveInt.default(3600),
+  BRIDGE_FAILURE_CEILING_PER_MIN: positiveInt.default(600),
   ADMIN_RATE_LIMIT_PER_MIN: positiveInt.default(6000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOLD_MUSIC_URL: optional(httpUrl),
@@ -128,6 +133,14 @@ export interface Config {
   readonly secretsKey: Readonly<{ key: Buffer; ephemeral: boolean }>;
   readonly callerFailureLimit: number;
   readonly callerFailureWindowS: number;
+  /** Failed ID entries per window all withheld callers of one bridge share. */
+  readonly withheldFailureLimit: number;
+  /** Wrong leader PINs per window: from one calling number for one organizer, and for one organizer from all. */
+  readonly pinFailureLimitPerCaller: number;
+  readonly pinFailureLimitPerOrganizer: number;
+  readonly pinFailureWindowS: number;
+  /** Failed ID entries per bridge per minute past which new calls to it hear "busy". */
+  readonly bridgeFailureCeilingPerMin: number;
   readonly adminRateLimitPerMin: number;
   readonly logLevel: string;
   readonly holdMusicUrl: string | undefined;
@@ -243,6 +256,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     secretsKey: e.SECRETS_KEY ? { key: e.SECRETS_KEY, ephemeral: false } : { key: randomBytes(32), ephemeral: true },
     callerFailureLimit: e.CALLER_FAILURE_LIMIT,
     callerFailureWindowS: e.CALLER_FAILURE_WINDOW_S,
+    withheldFailureLimit: e.WITHHELD_FAILURE_LIMIT,
+    pinFailureLimitPerCaller: e.PIN_FAILURE_LIMIT_PER_CALLER,
+    pinFailureLimitPerOrganizer: e.PIN_FAILURE_LIMIT_PER_ORGANIZER,
+    pinFailureWindowS: e.PIN_FAILURE_WINDOW_S,
+    bridgeFailureCeilingPerMin: e.BRIDGE_FAILURE_CEILING_PER_MIN,
     adminRateLimitPerMin: e.ADMIN_RATE_LIMIT_PER_MIN,
     logLevel: e.LOG_LEVEL,
     holdMusicUrl: e.HOLD_MUSIC_URL,

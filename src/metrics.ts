@@ -12,7 +12,7 @@ export interface OutboxDepth {
 }
 
 /** Why a caller was not admitted, or an entry did not count (the voice flow's vocabulary). */
-export type EntryFailure = 'unknown' | 'retired' | 'expired' | 'malformed' | 'silence' | 'wrong_pin' | 'blocked' | 'unavailable' | 'not_in_service';
+export type EntryFailure = 'unknown' | 'retired' | 'expired' | 'malformed' | 'silence' | 'wrong_pin' | 'blocked' | 'busy' | 'pin_locked' | 'unavailable' | 'not_in_service';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -64,6 +64,25 @@ export class Metrics {
   readonly bridgeAlarmEntries = new Counter({
     name: 'attendant_bridge_alarm_failed_entries_total',
     help: 'Failed ID entries answered while their bridge had an unusual failure rate (each slowed down)',
+    registers: [this.registry],
+  });
+
+  readonly bridgeCeilingTrips = new Counter({
+    name: 'attendant_bridge_failure_ceiling_trips_total',
+    help: 'Times a bridge passed its ceiling of failed ID entries a minute (new calls to it then hear "busy"); alert on any increase',
+    registers: [this.registry],
+  });
+
+  readonly leaderPinChecks = new Counter({
+    name: 'attendant_leader_pin_checks_total',
+    help: 'Leader PINs verified against their hash, by outcome (refused attempts are not verified)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly organizerPinLocks = new Counter({
+    name: 'attendant_organizer_pin_locks_total',
+    help: 'Organizers whose leader step was locked by wrong PINs from all numbers (the organizer is emailed)',
     registers: [this.registry],
   });
 

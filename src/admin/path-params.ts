@@ -32,6 +32,11 @@ export const PATH_PARAMS: Record<string, PathParam> = {
     schema: z.string().regex(/^\+[1-9][0-9]{6,14}$/),
     check: (v) => parse(e164, v, 'number'),
   },
+  caller: {
+    description: 'a calling number in E.164, URL-encoded (%2B for +), or `withheld` for the callers without one',
+    schema: z.string().regex(/^(\+[1-9][0-9]{6,14}|withheld)$/),
+    check: (v) => (v === 'withheld' ? v : parse(e164, v, 'caller')),
+  },
   messageId: {
     description: 'outbox message id',
     schema: z.string().regex(/^\d{1,19}$/),

@@ -92,28 +92,45 @@ export class CacheKeys {
     return `${this.prefix}{n}:rebuild`;
   }
 
-  /** Failed ID entries of one caller (a sliding-window sorted set). */
-  callerFailures(bucket: string): string {
-    return `${this.prefix}cf:${bucket}`;
+  /**
+   * Failed ID entries of one caller on one bridge (a sliding-window sorted set): `caller` is a
+   * keyed digest of the number (caller-digest.ts), never the number.
+   */
+  callerFailures(bridgeId: string, caller: string): string {
+    return `${this.prefix}${this.bridgeTag(bridgeId)}:cf:${caller}`;
   }
 
-  /** Wrong leader PINs for one owner (a sliding-window sorted set). */
-  pinFailures(ownerRef: string): string {
-    return `${this.prefix}pf:${ownerRef}`;
+  /** One ID entry of one call (a digest of CallSid and the step's URL): its answer, for Twilio's retries. */
+  entryAttempt(bridgeId: string, attempt: string): string {
+    return `${this.prefix}${this.bridgeTag(bridgeId)}:a:${attempt}`;
   }
 
-  /** Set while the leader step of one owner is locked after too many wrong PINs. */
-  pinLock(ownerRef: string): string {
-    return `${this.prefix}pl:${ownerRef}`;
+  /** Set while a bridge is over its failed-entry ceiling: the trip is announced once. */
+  bridgeBusy(bridgeId: string): string {
+    return `${this.prefix}${this.bridgeTag(bridgeId)}:busy`;
+  }
+
+  /** The hash tag of one organizer's PIN counts: the leader's owner ref ('u...'). */
+  organizerTag(organizer: string): string {
+    return `{${organizer}}`;
   }
 
   /**
-   * A webhook already handled (or being handled) for one call, by `kind` ('t': CallSid, URL and
-   * I-Twilio-Idempotency-Token; 'b': URL and the signed body) and a digest: its answer, for
-   * Twilio's retries. The keys of one call share a hash tag.
+   * Wrong leader PINs (and PIN checks under way) for one organizer, from every calling number: a
+   * sliding-window sorted set whose members start with the caller's digest.
    */
-  webhookAnswer(callSid: string, kind: 't' | 'b', digest: string): string {
-    return `${this.prefix}wh:{${callSid}}:${kind}:${digest}`;
+  organizerPinFailures(organizer: string): string {
+    return `${this.prefix}${this.organizerTag(organizer)}:pf`;
+  }
+
+  /** One PIN entry of one call: its answer, for Twilio's retries. */
+  pinAttempt(organizer: string, attempt: string): string {
+    return `${this.prefix}${this.organizerTag(organizer)}:pa:${attempt}`;
+  }
+
+  /** Set once the organizer was told of a lock, so that one lock sends one email. */
+  organizerLockNotice(organizer: string): string {
+    return `${this.prefix}${this.organizerTag(organizer)}:pn`;
   }
 
   /** Admin requests of one key or address in the current minute. */

@@ -3,12 +3,18 @@
 // values, see directory/entries.ts; sliding windows; expiries in real time); the same
 // behaviour tests run against both (test/cache/).
 import { randomBytes } from 'node:crypto';
-import type { CacheStore, ConferenceIdLookup, ConferenceIdLookupKeys, FieldWrite, RoomEvent, RoomEventKeys, RoomEventOutcome } from './store.js';
+import type {
+  AttemptOutcome, AttemptReservation, AttemptSettlement, CacheStore, ConferenceIdLookup, ConferenceIdLookupKeys, FieldWrite,
+  RoomEvent, RoomEventKeys, RoomEventOutcome, WindowCheck, WindowState,
+} from './store.js';
 
 // Lua: tonumber(string.match(v, '^%a([0-9a-z]+)'), 36)
 const versionOf = (v: string) => parseInt(/^[A-Za-z]([0-9a-z]+)/.exec(v)?.[1] ?? '0', 36);
 
 const SWEEP_EVERY = 1000;
+
+/** The longest window among the checks of one counting set (as the Redis script keeps it). */
+const windowOf = (checks: WindowCheck[], key: string) => Math.max(...checks.filter((c) => c.key === key).map((c) => c.windowMs));
 
 interface Expiring<T> {
   value: T;
@@ -128,6 +134,45 @@ export class MemoryStore implements CacheStore {
     if (z.size === 0) this.#sorted.delete(key);
     else this.#sorted.set(key, { value: z, expiresAt: Date.now() + windowMs });
     return z.size;
+  }
+
+  async reserveAttempt(r: AttemptReservation): Promise<AttemptOutcome> {
+    const claimed = this.#get(r.claim);
+    if (claimed !== null) return { kind: 'dup', value: claimed };
+    const counts: number[] = [];
+    for (const [i, c] of r.checks.entries()) {
+      const n = this.#window(c.key, r.nowMs, windowOf(r.checks, c.key)).filter(([m]) => m.startsWith(c.prefix ?? '')).length;
+      if (n >= c.limit) return { kind: 'refused', check: i, count: n };
+      counts.push(n + 1);
+    }
+    for (const key of new Set(r.checks.map((c) => c.key))) {
+      await this.zadd(key, r.nowMs, r.member);
+      this.#sorted.get(key)!.expiresAt = Date.now() + windowOf(r.checks, key);
+    }
+    await this.set(r.claim, r.claimValue, { ttlMs: r.claimTtlMs });
+    return { kind: 'ok', counts };
+  }
+
+  async settleAttempt(a: AttemptSettlement): Promise<void> {
+    if (a.refund) for (const key of a.keys) this.#zset(key)?.delete(a.member);
+    if (a.answer === null) await this.del(a.claim);
+    else await this.set(a.claim, a.answer, { ttlMs: a.ttlMs });
+  }
+
+  async readWindows(checks: WindowCheck[], nowMs: number): Promise<WindowState[]> {
+    return checks.map((c) => {
+      const scores = this.#window(c.key, nowMs, c.windowMs).filter(([m]) => m.startsWith(c.prefix ?? '')).map(([, s]) => s).sort((a, b) => a - b);
+      const n = scores.length;
+      return { count: n, untilMs: n >= c.limit ? scores[n - c.limit]! + c.windowMs : 0 };
+    });
+  }
+
+  /** The members of a sorted set still inside the window (older ones dropped). */
+  #window(key: string, nowMs: number, windowMs: number): [string, number][] {
+    const z = this.#zset(key);
+    if (!z) return [];
+    for (const [member, score] of z) if (score <= nowMs - windowMs) z.delete(member);
+    return [...z];
   }
 
   async incrWithExpiry(key: string, ttlMs: number): Promise<number> {

@@ -5,24 +5,17 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logging.js';
-import type { CacheStore, ConferenceIdLookup, ConferenceIdLookupKeys, FieldWrite, RoomEvent, RoomEventKeys, RoomEventOutcome } from './store.js';
-import { CAS_FIELDS, CAS_FIELDS_IF_MARKER, CLAIM_OR_GET, DEL_IF_EQUALS, HGET_WITH_MARKER, INCR_WITH_EXPIRY, LOOKUP_CONFERENCE_ID, ROOM_EVENT, SET_IF_HELD, SLIDING_WINDOW } from './scripts.js';
-import { slotOf } from './slots.js';
+import type {
+  AttemptOutcome, AttemptReservation, AttemptSettlement, CacheStore, ConferenceIdLookup, ConferenceIdLookupKeys, FieldWrite,
+  RoomEvent, RoomEventKeys, RoomEventOutcome, WindowCheck, WindowState,
+} from './store.js';
+import { casArguments, defineCommands, type ScriptCommands } from './redis-commands.js';
+import { assertOneTag, evictingPolicy, hashTag, unsupportedVersion } from './redis-info.js';
+import { RedisIdentities } from './redis-identities.js';
+
+export { evictingPolicy, hashTag, unsupportedVersion };
 
 type Client = Redis | Cluster;
-
-interface ScriptCommands {
-  casFields(numKeys: number, ...args: string[]): Promise<(string | null)[]>;
-  casFieldsIfMarker(numKeys: number, ...args: string[]): Promise<(string | null)[] | null>;
-  lookupConferenceId(...args: string[]): Promise<[string | null, string | null, string | null, string | null, string | null]>;
-  hgetWithMarker(...args: string[]): Promise<[string | null, string | null]>;
-  slidingWindow(...args: string[]): Promise<number>;
-  incrWithExpiry(...args: string[]): Promise<number>;
-  delIfEquals(...args: string[]): Promise<number>;
-  setIfHeld(...args: string[]): Promise<number>;
-  claimOrGet(numKeys: number, ...args: string[]): Promise<string | null>;
-  roomEvent(...args: string[]): Promise<RoomEventOutcome>;
-}
 
 export interface RedisStoreOptions {
   url?: string;
@@ -56,12 +49,7 @@ export class RedisStore implements CacheStore {
   readonly kind: 'redis' | 'cluster';
   readonly client: Client;
   readonly #commands: ScriptCommands;
-  /** run_id of each server, by "host:port"; cleared when the connection drops. */
-  readonly #runIds = new Map<string, string>();
-  /** True once every master has been checked (refreshRunIds) since the last connection change. */
-  #identitiesKnown = false;
-  /** Bumped on every connection change, so a refresh that straddles one is discarded. */
-  #epoch = 0;
+  readonly #identities: RedisIdentities;
   /** Set when a command timed out; cleared by a probe PING that answers, or a new connection. */
   #stalled = false;
   /** One instance for every refused command: a stack per refusal would cost more than the call. */
@@ -89,19 +77,8 @@ export class RedisStore implements CacheStore {
       this.kind = 'redis';
       this.client = new Redis(options.url ?? 'redis://127.0.0.1:6379', common);
     }
-    const define = (name: string, lua: string, numberOfKeys?: number) =>
-      this.client.defineCommand(name, numberOfKeys === undefined ? { lua } : { lua, numberOfKeys });
-    define('casFields', CAS_FIELDS);
-    define('casFieldsIfMarker', CAS_FIELDS_IF_MARKER);
-    define('lookupConferenceId', LOOKUP_CONFERENCE_ID, 5);
-    define('hgetWithMarker', HGET_WITH_MARKER, 2);
-    define('slidingWindow', SLIDING_WINDOW, 1);
-    define('incrWithExpiry', INCR_WITH_EXPIRY, 1);
-    define('delIfEquals', DEL_IF_EQUALS, 1);
-    define('setIfHeld', SET_IF_HELD, 2);
-    define('claimOrGet', CLAIM_OR_GET);
-    define('roomEvent', ROOM_EVENT, 3);
-    this.#commands = this.client as unknown as ScriptCommands;
+    this.#commands = defineCommands(this.client);
+    this.#identities = new RedisIdentities(this.client, log);
 
     this.client.on('error', (err: Error) => this.log.debug({ err: err.message }, 'redis error'));
     this.client.on('close', () => this.#connectionChanged(false));
@@ -111,17 +88,17 @@ export class RedisStore implements CacheStore {
       this.client.on('-node', () => this.#connectionChanged(true));
     }
     this.#recheck = setInterval(() => {
-      if (this.isConnected() && !this.#stalled) void this.#refreshRunIds();
+      if (this.isConnected() && !this.#stalled) void this.#identities.refresh();
     }, options.recheckEveryMs ?? 30_000).unref();
   }
 
   /** Resolves once connected (or rejects after `ms`); the service may also start without. */
   async waitUntilReady(ms: number): Promise<void> {
-    if (this.isConnected() && this.#identitiesKnown) return;
+    if (this.isConnected() && this.#identities.known) return;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`redis not ready after ${ms} ms`)), ms);
       const check = () => {
-        if (this.isConnected() && this.#identitiesKnown) {
+        if (this.isConnected() && this.#identities.known) {
           clearTimeout(timer);
           resolve();
         } else setTimeout(check, 25);
@@ -140,42 +117,7 @@ export class RedisStore implements CacheStore {
 
   #connectionChanged(up: boolean): void {
     if (up) this.#stalled = false;
-    // Forget every identity first: until INFO answers again nothing cached is trusted.
-    this.#runIds.clear();
-    this.#identitiesKnown = false;
-    this.#epoch++;
-    if (up) void this.#refreshRunIds();
-  }
-
-  /**
-   * Reads each master's identity (run_id) and checks that it may be trusted: Redis 7.0 or later
-   * (the trusted reads are flagged scripts) and a `maxmemory-policy` that never evicts keys
-   * without an expiry (the directory's). A master that fails a check gets no identity, so
-   * nothing cached there is trusted and callers are answered from PostgreSQL.
-   */
-  async #refreshRunIds(): Promise<void> {
-    const epoch = this.#epoch;
-    try {
-      const nodes = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
-      const found = await Promise.all(nodes.map(async (node) => {
-        const address = `${node.options.host}:${node.options.port}`;
-        const info = await node.info('server', 'memory');
-        const tooOld = unsupportedVersion(info);
-        if (tooOld) this.log.error({ node: address, version: tooOld }, 'redis is older than 7.0: its cache reads fail and every call is answered from PostgreSQL');
-        const evicting = evictingPolicy(info);
-        if (evicting) {
-          this.log.error({ node: address, maxmemoryPolicy: evicting },
-            `redis maxmemory-policy is ${evicting}, which can evict the directory: the cache is not trusted and every call is answered from PostgreSQL; set maxmemory-policy to noeviction (or a volatile-* policy) on every node`);
-        }
-        return [address, evicting ? null : /run_id:([0-9a-f]+)/.exec(info)?.[1]] as const;
-      }));
-      if (epoch !== this.#epoch) return; // the connection changed meanwhile: a newer refresh runs
-      this.#runIds.clear();
-      for (const [address, runId] of found) if (runId) this.#runIds.set(address, runId);
-      this.#identitiesKnown = nodes.length > 0;
-    } catch (err) {
-      this.log.debug({ err: (err as Error).message }, 'could not read redis run_id');
-    }
+    this.#identities.connectionChanged(up);
   }
 
   /** Runs one command unless Redis is known to be stalled; a timeout marks it stalled. */
@@ -208,12 +150,7 @@ export class RedisStore implements CacheStore {
   }
 
   serverIdentity(key: string): string | null {
-    if (!this.isConnected()) return null;
-    if (this.client instanceof Cluster) {
-      const master = (this.client as unknown as { slots: string[][] }).slots[slotOf(key)]?.[0];
-      return master ? (this.#runIds.get(master) ?? null) : null;
-    }
-    return this.#runIds.values().next().value ?? null;
+    return this.isConnected() ? this.#identities.of(key) : null;
   }
 
   async casFields(writes: FieldWrite[]): Promise<(string | null)[]> {
@@ -309,9 +246,34 @@ export class RedisStore implements CacheStore {
   }
 
   async claimOrGet(keys: string[], value: string, ttlMs: number): Promise<string | null> {
-    const tag = hashTag(keys[0]!);
-    if (keys.some((k) => hashTag(k) !== tag)) throw new Error('claimOrGet: every key must share one hash tag');
+    assertOneTag('claimOrGet', keys);
     return (await this.#run(() => this.#commands.claimOrGet(keys.length, ...keys, value, String(ttlMs)))) ?? null;
+  }
+
+  async reserveAttempt(r: AttemptReservation): Promise<AttemptOutcome> {
+    const sets = [...new Set(r.checks.map((c) => c.key))];
+    const keys = [r.claim, ...sets];
+    assertOneTag('reserveAttempt', keys);
+    const windows = sets.map((k) => String(Math.max(...r.checks.filter((c) => c.key === k).map((c) => c.windowMs))));
+    const checks = r.checks.flatMap((c) => [String(sets.indexOf(c.key) + 2), String(c.limit), c.prefix ?? '']);
+    const out = await this.#run(() => this.#commands.reserveAttempt(keys.length, ...keys, String(r.nowMs), String(r.claimTtlMs), r.member, r.claimValue, ...windows, ...checks));
+    if (out[0] === 'dup') return { kind: 'dup', value: String(out[1]) };
+    if (out[0] === 'refused') return { kind: 'refused', check: Number(out[1]) - 1, count: Number(out[2]) };
+    return { kind: 'ok', counts: out.slice(1).map(Number) };
+  }
+
+  async settleAttempt(a: AttemptSettlement): Promise<void> {
+    const keys = [a.claim, ...a.keys];
+    assertOneTag('settleAttempt', keys);
+    await this.#run(() => this.#commands.settleAttempt(keys.length, ...keys, a.refund ? 'refund' : 'keep', a.member, a.answer ?? '', String(a.ttlMs)));
+  }
+
+  async readWindows(checks: WindowCheck[], nowMs: number): Promise<WindowState[]> {
+    if (checks.length === 0) return [];
+    assertOneTag('readWindows', checks.map((c) => c.key));
+    const out = await this.#run(() => this.#commands.readWindows(checks.length, ...checks.map((c) => c.key), String(nowMs),
+      ...checks.flatMap((c) => [String(c.windowMs), String(c.limit), c.prefix ?? ''])));
+    return out.map(([count, untilMs]) => ({ count: Number(count), untilMs: Number(untilMs) }));
   }
 
   async roomEvent(k: RoomEventKeys, e: RoomEvent): Promise<RoomEventOutcome> {
@@ -326,43 +288,3 @@ export class RedisStore implements CacheStore {
   }
 }
 
-/** KEYS and ARGV triples (1-based index into KEYS, field, value) of the compare-and-set scripts. */
-function casArguments(writes: FieldWrite[], leadingKeys: string[] = []): { keys: string[]; args: string[] } {
-  const keys = [...leadingKeys];
-  const args: string[] = [];
-  for (const w of writes) {
-    let k = keys.indexOf(w.key, leadingKeys.length);
-    if (k < 0) k = keys.push(w.key) - 1;
-    args.push(String(k + 1), w.field, w.value);
-  }
-  return { keys, args };
-}
-
-/** The part of a key Redis Cluster hashes: the first {...} if any, else the whole key. */
-export function hashTag(key: string): string {
-  const open = key.indexOf('{');
-  if (open >= 0) {
-    const close = key.indexOf('}', open + 1);
-    if (close > open + 1) return key.slice(open + 1, close);
-  }
-  return key;
-}
-
-/**
- * The `maxmemory-policy` of an INFO memory reply when it may evict any key (allkeys-*), which
- * would drop directory entries one by one without touching the trust marker; else null.
- */
-export function evictingPolicy(info: string): string | null {
-  const policy = /maxmemory_policy:(\S+)/.exec(info)?.[1];
-  return policy?.startsWith('allkeys-') ? policy : null;
-}
-
-/**
- * The version in an INFO server reply when it is older than 7.0, else null. The trusted reads
- * are flagged scripts (see scripts.ts), which older servers cannot compile.
- */
-export function unsupportedVersion(info: string): string | null {
-  const version = /redis_version:(\d+)\.(\d+)\.(\d+)/.exec(info);
-  if (!version) return null; // a compatible server that does not say (it would fail loudly anyway)
-  return Number(version[1]) < 7 ? `${version[1]}.${version[2]}.${version[3]}` : null;
-}

@@ -74,25 +74,6 @@ return {e, m, t, l, n}
 export const HGET_WITH_MARKER = `${READ_ON_MASTER_ONLY}return {redis.call('HGET', KEYS[1], ARGV[1]), redis.call('GET', KEYS[2])}
 `;
 
-/** KEYS: sorted set. ARGV: now (ms), window (ms), add (1/0), member. Returns the count. */
-export const SLIDING_WINDOW = `
-local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if ARGV[3] == '1' then
-  redis.call('ZADD', KEYS[1], now, ARGV[4])
-end
-local n = redis.call('ZCARD', KEYS[1])
-if n > 0 then redis.call('PEXPIRE', KEYS[1], window) end
-return n
-`;
-
-/** KEYS: key. ARGV: ttl (ms). */
-export const INCR_WITH_EXPIRY = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return n
-`;
-
 /**
  * KEYS: lock, key. ARGV: token, value. Sets `key` only while `lock` still holds `token`, in one
  * step: a rebuild marks its bridge trusted only if nothing (a flush, an expiry) took its lock

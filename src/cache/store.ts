@@ -50,6 +50,52 @@ export interface RoomEvent {
 
 export type RoomEventOutcome = 'applied' | 'replayed' | 'stale';
 
+/** One limit of a reservation: `key` (a sorted set) may hold fewer than `limit` members starting with `prefix`. */
+export interface WindowCheck {
+  key: string;
+  windowMs: number;
+  limit: number;
+  /** Counts only members that start with it (several callers' attempts in one set); '' or absent: all. */
+  prefix?: string;
+}
+
+/** One attempt to reserve against limits (attempts.ts scripts; every key of one hash tag). */
+export interface AttemptReservation {
+  /** The attempt's claim: a retry of the same webhook finds it. */
+  claim: string;
+  claimValue: string;
+  claimTtlMs: number;
+  /** The attempt's member in every counting set (unique per attempt). */
+  member: string;
+  checks: WindowCheck[];
+  nowMs: number;
+}
+
+export type AttemptOutcome =
+  | { kind: 'ok'; /** each check's count, this attempt included */ counts: number[] }
+  /** `check` (index into checks) is at its limit: nothing was counted. */
+  | { kind: 'refused'; check: number; count: number }
+  /** The claim was there: a retry; its value (pending, or the first answer). */
+  | { kind: 'dup'; value: string };
+
+export interface AttemptSettlement {
+  claim: string;
+  member: string;
+  /** The counting sets of the reservation. */
+  keys: string[];
+  /** Refunded attempts leave every counting set (a right answer, or the service's own trouble). */
+  refund: boolean;
+  /** Kept under the claim for retries; null drops the claim. */
+  answer: string | null;
+  ttlMs: number;
+}
+
+export interface WindowState {
+  count: number;
+  /** When the count falls below the check's limit (ms since epoch); 0 while below it. */
+  untilMs: number;
+}
+
 export interface CacheStore {
   readonly kind: 'redis' | 'cluster' | 'memory';
 
@@ -96,6 +142,11 @@ export interface CacheStore {
    * the window, refreshes the key's expiry, and returns how many events the window holds.
    */
   slidingWindow(key: string, nowMs: number, windowMs: number, add: boolean): Promise<number>;
+  /** Checks every limit, counts the attempt and claims it, atomically (see limit-scripts.ts). */
+  reserveAttempt(r: AttemptReservation): Promise<AttemptOutcome>;
+  settleAttempt(s: AttemptSettlement): Promise<void>;
+  /** Reads sliding windows (dropping what has left them), one hash tag per call. */
+  readWindows(checks: WindowCheck[], nowMs: number): Promise<WindowState[]>;
   /** Fixed-window counter: increments and returns the count, setting the expiry on first use. */
   incrWithExpiry(key: string, ttlMs: number): Promise<number>;
 

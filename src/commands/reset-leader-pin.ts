@@ -9,6 +9,7 @@ import { findUser, setLeaderPinHash } from '../store/users.js';
 import { leaderPinChange } from '../directory/changes.js';
 import { queueEmail } from '../email/messages.js';
 import { generatePin, hashPin } from '../domain/pins.js';
+import { clearOrganizerPinLock } from './organizer-pin-lock.js';
 
 export async function resetLeaderPin(
   s: Services,
@@ -27,6 +28,7 @@ export async function resetLeaderPin(
     const version = await setLeaderPinHash(tx, user.id, hash);
     const owners = await ownersLedBy(tx, user.id);
     s.directory.stage(tx, owners.map((o) => leaderPinChange(s.keys, { ...o, leader_pin_hash: hash, version }, true)));
+    clearOrganizerPinLock(s, tx, user.id); // a new PIN: the guesses at the old one no longer matter
     await recordAudit(tx, { tenantId: tenant.id, actor, action: 'leader_pin.reset', target: { type: 'user', id: user.id }, details: { emailQueued: sendEmail } });
     if (sendEmail) await queueEmail(s, tx, user, 'leader_pin_reset', { leaderPin });
     tx.afterCommit(() => s.metrics.leaderPinResets.inc());

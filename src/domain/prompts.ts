@@ -11,7 +11,7 @@ import { isTtsVoice, localesOfVoice, voicesOfLocale } from '../lib/tts-voices.js
 export const PROMPT_KEYS = [
   'welcome', 'enterId', 'languageOption', 'notInService', 'unknownId', 'retiredId', 'cannotCheck', 'tryAgain',
   'noEntry', 'tooManyAttempts', 'leaderStep', 'enterPin', 'wrongPin', 'pinAttemptsUsed', 'pinLocked',
-  'joiningAsLeader', 'joining', 'waitForLeader', 'callerBlocked', 'apology', 'tooManyPrompts', 'orSayIt', 'meetingUnreachable',
+  'joiningAsLeader', 'joining', 'waitForLeader', 'callerBlocked', 'bridgeBusy', 'apology', 'tooManyPrompts', 'orSayIt', 'meetingUnreachable',
 ] as const;
 export type PromptKey = (typeof PROMPT_KEYS)[number];
 

@@ -5,7 +5,7 @@ import type { Tx } from '../store/db.js';
 import { enqueue } from '../store/outbox.js';
 import { userConferenceId, userTollFreeNumber, userTollNumber, type UserRow } from '../store/users.js';
 
-export type EmailTemplate = 'welcome' | 'conference_id_changed' | 'conference_info' | 'leader_pin_reset';
+export type EmailTemplate = 'welcome' | 'conference_id_changed' | 'conference_info' | 'leader_pin_reset' | 'leader_pin_locked';
 
 export interface EmailPayload {
   template: EmailTemplate;

@@ -89,6 +89,14 @@ export function renderUserEmail(p: EmailPayload, leaderPin: string | null): Rend
           html`<p>Leader PIN: <strong>${leaderPin}</strong></p>`,
           html`<p>Enter it when you join by phone to start the meeting as its leader. Keep it to yourself.</p>`]);
     }
+    case 'leader_pin_locked': {
+      const what = 'Many wrong leader PINs were entered for your meetings in the last hour, from one or more phone numbers. '
+        + 'To protect your meetings, the organizer option is locked for now: callers who press * join as participants without being asked for the PIN, '
+        + 'so a meeting that waits for its organizer cannot be started by phone until the lock lifts by itself (an hour after the wrong PINs) or an administrator lifts it.';
+      const next = 'If it was not you, someone may be trying to guess your PIN: ask your administrator to reset it (a reset also lifts the lock). '
+        + 'If it was you, your administrator can lift the lock at once.';
+      return compose('Your leader PIN was locked after wrong attempts', hello, [what, next], [html`<p>${what}</p>`, html`<p>${next}</p>`]);
+    }
     default:
       throw new Error(`unknown email template ${(p as { template: string }).template}`);
   }

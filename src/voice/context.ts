@@ -1,11 +1,13 @@
 // What every voice step is given: the services, and the voice parts built once per process.
 import type { Logger } from '../logging.js';
 import type { Services } from '../services.js';
-import { CallerLimits, PinGuard } from './abuse.js';
+import { CallerDigests } from '../cache/caller-digest.js';
+import { Attempts } from './attempts.js';
+import { CallerLimits } from './caller-limits.js';
+import { PinLimits } from './pin-limits.js';
 import { BridgeAlarm } from './bridge-alarm.js';
 import { promptCatalogue, type PromptCatalogue } from '../domain/prompts.js';
 import type { Params } from './signature.js';
-import { WebhookReplays } from './replays.js';
 import { Voices } from './speech.js';
 import { VoiceUrls } from './urls.js';
 
@@ -15,32 +17,37 @@ export interface VoiceContext {
   readonly urls: VoiceUrls;
   readonly voices: Voices;
   readonly callers: CallerLimits;
-  readonly pins: PinGuard;
+  readonly pins: PinLimits;
   readonly alarm: BridgeAlarm;
   readonly holdMusicUrl: string | undefined;
-  readonly replays: WebhookReplays;
 }
 
 /** One webhook, signature already checked. */
 export interface VoiceRequest {
   readonly params: Params;
   readonly callSid: string;
+  /** The URL as received (path and query): with the CallSid, names one step of one call. */
+  readonly pathAndQuery: string;
   readonly from: string;
   readonly to: string;
 }
 
 export function createVoiceContext(s: Services, catalogue: PromptCatalogue = promptCatalogue()): VoiceContext {
   const log = s.log.child({ component: 'voice' });
+  const c = s.config;
+  const digests = new CallerDigests(c.secretsKey.key);
+  const attempts = new Attempts(s.cache, log, () => s.metrics.webhookRetries.inc());
   return {
     s,
     log,
-    urls: new VoiceUrls(s.config.publicBaseUrl),
-    voices: new Voices(catalogue, s.config.ttsVoice, log),
-    callers: new CallerLimits(s.cache, s.keys, s.config.callerFailureLimit, s.config.callerFailureWindowS * 1000, log),
-    pins: new PinGuard(s.cache, s.keys, log),
-    alarm: new BridgeAlarm(s.cache, s.keys, s.metrics, log, s.config.bridgeAlarmFailuresPerMin, s.config.bridgeAlarmDelayS),
-    holdMusicUrl: s.config.holdMusicUrl,
-    replays: new WebhookReplays(s.cache, s.keys, log, () => s.metrics.webhookRetries.inc()),
+    urls: new VoiceUrls(c.publicBaseUrl),
+    voices: new Voices(catalogue, c.ttsVoice, log),
+    callers: new CallerLimits(s.cache, s.keys, digests, attempts, {
+      callerLimit: c.callerFailureLimit, withheldLimit: c.withheldFailureLimit, windowMs: c.callerFailureWindowS * 1000, bridgeCeilingPerMin: c.bridgeFailureCeilingPerMin,
+    }, log),
+    pins: new PinLimits(s, digests, attempts, { perCaller: c.pinFailureLimitPerCaller, perOrganizer: c.pinFailureLimitPerOrganizer, windowMs: c.pinFailureWindowS * 1000 }, log),
+    alarm: new BridgeAlarm(s.cache, s.keys, s.metrics, log, c.bridgeAlarmFailuresPerMin, c.bridgeAlarmDelayS, c.bridgeFailureCeilingPerMin),
+    holdMusicUrl: c.holdMusicUrl,
   };
 }
 

@@ -2,7 +2,7 @@
 // prompt and joining the conference. Each returns a whole TwiML document.
 import type { ActiveConference, ConferenceIdLookupResult } from '../directory/directory.js';
 import type { EntryFailure } from '../metrics.js';
-import { callerBucket } from './abuse.js';
+import type { Reserved } from './attempts.js';
 import type { VoiceContext, VoiceRequest } from './context.js';
 import type { PromptKey } from '../domain/prompts.js';
 import type { CallState } from './state.js';
@@ -74,25 +74,53 @@ export function refusalMessage(result: Exclude<ConferenceIdLookupResult, ActiveC
 }
 
 /**
- * A failed ID entry: counted for the call and (unless the service itself could not check)
- * for the calling number. The third in a call, or the one that takes the number to its limit,
- * ends the call with a goodbye; otherwise the caller is asked again.
+ * A failed ID entry, counted for the call and (through its reservation, see caller-limits.ts)
+ * for the calling number on this bridge, unless the service itself could not check. The third in
+ * a call, or the one that takes the number to its limit, ends the call with a goodbye; otherwise
+ * the caller is asked again. `reserved`: the entry's reservation (absent: reserved here).
  */
-export async function failedEntry(ctx: VoiceContext, req: VoiceRequest, st: CallState, reason: EntryFailure, message: PromptKey[]): Promise<string> {
+export async function failedEntry(ctx: VoiceContext, req: VoiceRequest, st: CallState, reason: EntryFailure, message: PromptKey[], reserved?: Reserved): Promise<string> {
+  const guess = GUESSES.has(reason);
+  reserved ??= await ctx.callers.reserve(st.bridgeId, req, guess);
+  if (reserved.kind === 'retry') return reserved.twiml;
+  if (reserved.kind === 'refused') return refusedEntry(ctx, req, st, reserved.check);
   ctx.s.metrics.entryFailed(reason);
   // The service's own trouble ('unavailable') is not held against the caller's number.
   const countsAgainstCaller = reason !== 'unavailable';
   const failures = st.failures + 1;
-  const [limitReached, pause] = await Promise.all([
-    countsAgainstCaller ? ctx.callers.recordFailure(callerBucket(req.from, st.bridgeId)) : false,
-    GUESSES.has(reason) ? ctx.alarm.recordFailure(st.bridgeId) : 0,
-  ]);
-  const speaker = ctx.voices.for(st.language);
-  if (limitReached || failures >= MAX_ID_ATTEMPTS) {
-    return response(...slowDown(pause), speaker.say([...message, 'tooManyAttempts']), hangup());
+  let limitReached = false;
+  let pauseS = 0;
+  if (reserved.kind === 'ok' && countsAgainstCaller) {
+    const [own, bridge] = reserved.reservation.counts;
+    limitReached = ctx.callers.noteFailure(req.from, own!, req.callSid);
+    if (guess && bridge !== undefined) {
+      pauseS = ctx.alarm.pauseFor(st.bridgeId, bridge);
+      if (bridge >= ctx.callers.settings.bridgeCeilingPerMin) void ctx.alarm.ceilingReached(st.bridgeId, bridge);
+    }
   }
-  const next: CallState = { ...st, failures, conferenceId: undefined, pinTries: undefined };
-  return idPrompt(ctx, next, message, slowDown(pause));
+  const speaker = ctx.voices.for(st.language);
+  const answer = limitReached || failures >= MAX_ID_ATTEMPTS
+    ? response(...slowDown(pauseS), speaker.say([...message, 'tooManyAttempts']), hangup())
+    : idPrompt(ctx, { ...st, failures, conferenceId: undefined, pinTries: undefined }, message, slowDown(pauseS));
+  ctx.callers.settle(reserved, !countsAgainstCaller, answer);
+  return answer;
+}
+
+/**
+ * An entry its reservation refused: the calling number is over its limit on this bridge (the
+ * call ends with a goodbye), or the bridge is over its ceiling (the caller hears "busy"). Right
+ * or wrong, the entry was not acted on.
+ */
+export function refusedEntry(ctx: VoiceContext, req: VoiceRequest, st: CallState, check: number): string {
+  const speaker = ctx.voices.for(st.language);
+  if (check === 0) {
+    ctx.s.metrics.entryFailed('blocked');
+    ctx.log.info({ callSid: req.callSid }, 'entry refused: caller over the failed-entry limit');
+    return response(speaker.say(['tooManyAttempts']), hangup());
+  }
+  ctx.s.metrics.entryFailed('busy');
+  void ctx.alarm.ceilingReached(st.bridgeId, ctx.callers.settings.bridgeCeilingPerMin);
+  return response(speaker.say(['bridgeBusy']), hangup());
 }
 
 /** Entries that look like guessing an ID (silence and the service's own trouble do not). */

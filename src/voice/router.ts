@@ -25,18 +25,19 @@ import { VOICE_PATHS } from './urls.js';
 
 /**
  * A step of the call (its state read from the query: a <Gather> action) or a callback (given the
- * raw query). `once`: a retry of the same request gets the first answer, and nothing runs again.
+ * raw query). A retried webhook is recognised only by the steps that count something (an ID
+ * entry, a PIN: attempts.ts); every other step answers a retry the same way by itself.
  */
 type Step =
-  | { call: (ctx: VoiceContext, req: VoiceRequest, st: CallState) => Promise<string>; once: true }
-  | { callback: (ctx: VoiceContext, req: VoiceRequest, query: string) => Promise<string> | string; once?: true };
+  | { call: (ctx: VoiceContext, req: VoiceRequest, st: CallState) => Promise<string> }
+  | { callback: (ctx: VoiceContext, req: VoiceRequest, query: string) => Promise<string> | string };
 
 const STEPS: Record<string, Step> = {
-  [VOICE_PATHS.incoming]: { callback: (ctx, req) => incoming(ctx, req), once: true },
-  [VOICE_PATHS.entry]: { call: entry, once: true },
-  [VOICE_PATHS.leader]: { call: leader, once: true },
-  [VOICE_PATHS.pin]: { call: pin, once: true },
-  [VOICE_PATHS.dialEnded]: { call: dialEnded, once: true },
+  [VOICE_PATHS.incoming]: { callback: (ctx, req) => incoming(ctx, req) },
+  [VOICE_PATHS.entry]: { call: entry },
+  [VOICE_PATHS.leader]: { call: leader },
+  [VOICE_PATHS.pin]: { call: pin },
+  [VOICE_PATHS.dialEnded]: { call: dialEnded },
   [VOICE_PATHS.conferenceEvents]: { callback: (ctx, req, query) => conferenceEvent(ctx, req, refToUuid(new URLSearchParams(query).get('b') ?? '')) },
   [VOICE_PATHS.status]: { callback: (ctx, req) => callStatus(ctx, req) },
   [VOICE_PATHS.fallback]: { callback: (ctx, req) => fallback(ctx, req) },
@@ -84,25 +85,19 @@ export function voiceHandler(ctx: VoiceContext): VoiceHandler {
       ctx.log.debug({ callSid, path }, 'action of a call that is over: nothing counted');
       return { twiml: NOTHING, callSid };
     }
-    const claim = step?.once
-      ? await ctx.replays.claim({ callSid, pathAndQuery, idempotencyToken: header(req, 'i-twilio-idempotency-token'), params })
-      : null;
-    if (claim?.kind === 'retry') return { twiml: claim.twiml, callSid };
 
     let state: CallState | null = null;
     try {
       if (!step) throw new Error(`no voice step at ${path}`);
-      const request: VoiceRequest = { params, callSid, from: field(params, 'From'), to: field(params, 'To') };
+      const request: VoiceRequest = { params, callSid, pathAndQuery, from: field(params, 'From'), to: field(params, 'To') };
       let twiml: string;
       if ('callback' in step) twiml = await step.callback(ctx, request, query);
       else {
         state = decodeState(query);
         twiml = await step.call(ctx, request, state);
       }
-      if (claim) void ctx.replays.answered(claim, twiml);
       return { twiml, callSid };
     } catch (err) {
-      if (claim) void ctx.replays.failed(claim);
       ctx.log.error({ err, callSid, path }, 'voice step failed; the caller hears an apology');
       return { twiml: apology(ctx, state?.language), callSid };
     }

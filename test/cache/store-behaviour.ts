@@ -251,6 +251,32 @@ export function cacheStoreBehaviour(name: string, open: () => Promise<CacheStore
       });
     });
 
+    describe('attempt reservations (the abuse limits)', () => {
+      it('refuses at a limit without counting, counts per member prefix, finds a retry, refunds and reads windows', async () => {
+        const tag = freshTag();
+        const set = key(tag, 'pf');
+        const claim = (n: number) => key(tag, `a${n}`);
+        const now = Date.now();
+        const checks = (caller: string) => [{ key: set, windowMs: 60_000, limit: 2, prefix: `${caller}:` }, { key: set, windowMs: 60_000, limit: 3 }];
+        const reserve = (n: number, caller: string, at = now) => store.reserveAttempt({ claim: claim(n), claimValue: 'P', claimTtlMs: 10_000, member: `${caller}:m${n}`, checks: checks(caller), nowMs: at });
+        expect(await reserve(1, 'a')).toEqual({ kind: 'ok', counts: [1, 1] });
+        expect(await reserve(1, 'a')).toEqual({ kind: 'dup', value: 'P' }); // a retry: counted once
+        expect(await reserve(2, 'a')).toEqual({ kind: 'ok', counts: [2, 2] });
+        expect(await reserve(3, 'a')).toEqual({ kind: 'refused', check: 0, count: 2 }); // that caller's limit
+        expect(await reserve(4, 'b')).toEqual({ kind: 'ok', counts: [1, 3] });
+        expect(await reserve(5, 'c')).toEqual({ kind: 'refused', check: 1, count: 3 }); // everyone's limit
+        // a right answer gives its reservation back and keeps the answer for retries
+        await store.settleAttempt({ claim: claim(4), member: 'b:m4', keys: [set], refund: true, answer: 'Dok', ttlMs: 10_000 });
+        expect(await reserve(4, 'b')).toEqual({ kind: 'dup', value: 'Dok' });
+        expect(await reserve(6, 'c')).toEqual({ kind: 'ok', counts: [1, 3] });
+        const [a, all] = await store.readWindows(checks('a'), now);
+        expect(a).toEqual({ count: 2, untilMs: now + 60_000 });
+        expect(all).toEqual({ count: 3, untilMs: now + 60_000 });
+        // the window moves on: nothing is left to count
+        expect(await store.readWindows(checks('a'), now + 60_001)).toEqual([{ count: 0, untilMs: 0 }, { count: 0, untilMs: 0 }]);
+      });
+    });
+
     describe('room events', () => {
       const now = 10_000_000;
       const keep = 60_000;

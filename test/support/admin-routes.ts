@@ -75,6 +75,7 @@ async function resolve(name: string, fresh: 'put' | 'delete' | null, ctx: Fixtur
     case 'number':
       if (fresh === 'put') return freshNumber();
       return fresh ? await spareNumber(ctx) : fixture.number;
+    case 'caller': return freshNumber();
     case 'keyId': return (await expectStatus(h.api.post('/api/v1/api-keys', { name: 'k' }), 201)).id;
     case 'meetingId':
       return (await expectStatus(h.api.post(`/api/v1/tenants/${t}/users/${user}/meetings`, {

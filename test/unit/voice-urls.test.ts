@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
-import { callerBucket, isWithheld } from '../../src/voice/abuse.js';
+import { CallerDigests, isWithheld, WITHHELD_CALLER } from '../../src/cache/caller-digest.js';
 import { promptCatalogue } from '../../src/domain/prompts.js';
 import { expectedSignature, portSpellings, validSignature } from '../../src/voice/signature.js';
 import { decodeState, encodeState, InvalidCallState, type CallState } from '../../src/voice/state.js';
@@ -79,15 +79,19 @@ describe('Twilio signatures', () => {
   });
 });
 
-describe('caller buckets', () => {
-  it('put withheld numbers of one bridge together, and real numbers apart', () => {
+describe('caller digests', () => {
+  it('put withheld numbers together, real numbers apart, and never show the number', () => {
+    const digests = new CallerDigests(Buffer.alloc(32, 7));
     for (const w of ['', 'anonymous', 'Anonymous', 'RESTRICTED', 'unknown', '+266696687', '+7378742833', '+8656696', '+86282452253']) {
       expect(isWithheld(w), w).toBe(true);
-      expect(callerBucket(w, bridgeId)).toBe(callerBucket('', bridgeId));
+      expect(digests.of(w)).toBe(WITHHELD_CALLER);
     }
-    expect(callerBucket('anonymous', bridgeId)).not.toBe(callerBucket('anonymous', randomUUID()));
     expect(isWithheld('+14155550100')).toBe(false);
-    expect(callerBucket('+14155550100', bridgeId)).toBe(callerBucket('+14155550100', randomUUID()));
-    expect(callerBucket('+14155550100', bridgeId)).not.toBe(callerBucket('+14155550101', bridgeId));
+    expect(digests.of('+14155550100')).toBe(digests.of('+14155550100'));
+    expect(digests.of('+14155550100')).not.toBe(digests.of('+14155550101'));
+    expect(digests.of('+14155550100')).not.toContain('4155550100');
+    expect(digests.of('+14155550100')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    // keyed: another SECRETS_KEY gives another digest
+    expect(new CallerDigests(Buffer.alloc(32, 8)).of('+14155550100')).not.toBe(digests.of('+14155550100'));
   });
 });

@@ -9,7 +9,7 @@ const WINDOW_S = 3;
 let h: VoiceHarness;
 let other: VoiceHarness; // a second instance: the count is shared through Redis
 beforeAll(async () => {
-  const env = { CALLER_FAILURE_LIMIT: String(LIMIT), CALLER_FAILURE_WINDOW_S: String(WINDOW_S) };
+  const env = { CALLER_FAILURE_LIMIT: String(LIMIT), WITHHELD_FAILURE_LIMIT: String(LIMIT), CALLER_FAILURE_WINDOW_S: String(WINDOW_S) };
   [h, other] = await Promise.all([createVoiceHarness({ env }), createVoiceHarness({ env })]);
 });
 afterAll(async () => { await Promise.all([h.close(), other.close()]); });

@@ -1,8 +1,7 @@
 // The organizer step, the leader PIN, waiting for the leader and the room's live state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedCall } from '../../src/simulator/index.js';
-import { PIN_FAILURE_LIMIT } from '../../src/voice/abuse.js';
-import { expectStatus, provision } from '../support/harness.js';
+import { expectStatus, freshNumber, provision } from '../support/harness.js';
 import { showsSecret } from '../support/secrets.js';
 import { createVoiceHarness, joinWith, lastHeard, type VoiceHarness } from './support.js';
 
@@ -13,8 +12,10 @@ afterAll(async () => { await h.close(); });
 
 const wrongPin = (pin: string) => (pin === '97531' ? '13579' : '97531');
 
-async function atLeaderStep(number: string, id: string): Promise<SimulatedCall> {
-  const c = await h.call(number).dial();
+const PIN_FAILURE_LIMIT = 10; // PIN_FAILURE_LIMIT_PER_CALLER's default
+
+async function atLeaderStep(number: string, id: string, from?: string): Promise<SimulatedCall> {
+  const c = await h.call(number, { from }).dial();
   await c.press(`${id}#`);
   expect(c.state).toBe('gathering');
   expect(lastHeard(c)).toMatch(/If you are the organizer, press star/);
@@ -92,25 +93,30 @@ describe('the organizer step', () => {
     expect(old.conference!.attrs.startConferenceOnEnter).toBe('true');
   });
 
-  it(`after ${PIN_FAILURE_LIMIT} wrong PINs for one owner the leader step is locked for the hour, and logged`, async () => {
+  it(`after ${PIN_FAILURE_LIMIT} wrong PINs from one number for one organizer that number's leader step is locked for the hour, and logged`, async () => {
     const { number, users: [u, other] } = await provision(h, { users: 2 });
     const bad = wrongPin(u!.leaderPin!);
+    const from = freshNumber();
     let wrong = 0;
     while (wrong < PIN_FAILURE_LIMIT) {
-      const c = await atLeaderStep(number, u!.conferenceId!);
+      const c = await atLeaderStep(number, u!.conferenceId!, from);
       await c.press('*');
       for (let k = 0; k < 3 && wrong < PIN_FAILURE_LIMIT; k++, wrong++) await c.press(`${bad}#`);
     }
-    const locked = await atLeaderStep(number, u!.conferenceId!);
+    const locked = await atLeaderStep(number, u!.conferenceId!, from);
     await locked.press('*');
     expect(locked.state).toBe('conference'); // still joins, as a participant
     expect(locked.conference!.attrs.startConferenceOnEnter).toBe('false');
     expect(lastHeard(locked)).toMatch(/organizer option is locked/);
-    const typedAhead = await atLeaderStep(number, u!.conferenceId!);
+    const typedAhead = await atLeaderStep(number, u!.conferenceId!, from);
     await typedAhead.press(`*${u!.leaderPin}#`); // even the right PIN
     expect(typedAhead.conference!.attrs.startConferenceOnEnter).toBe('false');
+    // the organizer, calling from another number, still leads
+    const organizer = await atLeaderStep(number, u!.conferenceId!);
+    await organizer.press(`*${u!.leaderPin}#`);
+    expect(organizer.conference!.attrs.startConferenceOnEnter).toBe('true');
 
-    const lockLines = h.logs.filter((l) => /leader step locked/.test(String(l.msg)));
+    const lockLines = h.logs.filter((l) => /reached its wrong-PIN limit/.test(String(l.msg)));
     expect(lockLines).toHaveLength(1);
     expect(showsSecret(h.logText(), bad)).toBe(false);
     expect(showsSecret(h.logText(), u!.leaderPin!)).toBe(false);

@@ -1,5 +1,6 @@
 // Every admin endpoint, in one list: the router, the OpenAPI document and the tests are built from it.
 import type { Endpoint } from '../endpoint.js';
+import { abuseEndpoints } from './abuse.js';
 import { apiKeyEndpoints } from './api-keys.js';
 import { auditEndpoints } from './audit.js';
 import { bridgeEndpoints } from './bridges.js';
@@ -16,4 +17,5 @@ import { userEndpoints } from './users.js';
 export const ENDPOINTS: readonly Endpoint[] = [
   ...bridgeEndpoints, ...dialInNumberEndpoints, ...tenantEndpoints, ...apiKeyEndpoints, ...userEndpoints, ...userActionEndpoints,
   ...auditEndpoints, ...meetingEndpoints, ...jobEndpoints, ...outboxEndpoints, ...destinationEndpoints, ...jitsiIntegrationEndpoints,
+  ...abuseEndpoints,
 ];

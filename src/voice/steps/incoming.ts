@@ -1,7 +1,7 @@
 // POST /voice/incoming, the Voice URL of every dial-in number: the dialed number picks the
-// bridge and the languages; a caller over the failure limit is turned away without a prompt.
+// bridge and the languages; a caller over the failure limit is turned away without a prompt,
+// and every new call to a bridge over its failed-entry ceiling hears "busy".
 import { maskNumber } from '../../logging.js';
-import { callerBucket } from '../abuse.js';
 import type { VoiceContext, VoiceRequest } from '../context.js';
 import { apology, idPrompt } from '../flow.js';
 import type { CallState } from '../state.js';
@@ -21,7 +21,14 @@ export async function incoming(ctx: VoiceContext, req: VoiceRequest): Promise<st
     ctx.s.metrics.entryFailed('not_in_service');
     return response(ctx.voices.for('en-US').say(['notInService']), hangup());
   }
-  if (await ctx.callers.blocked(callerBucket(req.from, number.bridgeId))) {
+  const admission = await ctx.callers.admission(number.bridgeId, req.from);
+  if (admission.verdict === 'busy') {
+    // war dialing: the bridge is over its ceiling of failed entries (callers inside are not touched)
+    ctx.s.metrics.entryFailed('busy');
+    void ctx.alarm.ceilingReached(number.bridgeId, admission.bridgeCount);
+    return response(ctx.voices.for(number.primaryLanguage).say(['bridgeBusy']), hangup());
+  }
+  if (admission.verdict === 'blocked') {
     ctx.log.info({ callSid: req.callSid, caller: maskNumber(req.from) }, 'call refused: caller over the failed-entry limit');
     ctx.s.metrics.entryFailed('blocked');
     return response(ctx.voices.for(number.primaryLanguage).say(['callerBlocked']), hangup());
