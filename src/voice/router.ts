@@ -8,6 +8,7 @@ import { Router } from 'express';
 import { refToUuid } from '../lib/refs.js';
 import { AppError } from '../errors.js';
 import { problemDocument } from '../http/problem.js';
+import { SECURITY_HEADERS } from '../http/security-headers.js';
 import { maskNumber, type Logger } from '../logging.js';
 import type { Services } from '../services.js';
 import { createVoiceContext, field, type VoiceContext, type VoiceRequest } from './context.js';
@@ -139,13 +140,13 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 function twiml(res: ServerResponse, body: string): void {
-  res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
   res.end(body);
 }
 
 function problem(res: ServerResponse, err: AppError): void {
   const body = problemDocument(err);
-  res.writeHead(err.status, { ...err.headers, 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(err.status, { ...SECURITY_HEADERS, ...err.headers, 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
   res.end(body);
 }
 
