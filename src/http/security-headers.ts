@@ -16,14 +16,14 @@ function helmetHeaders(): Readonly<Record<string, string>> {
       delete headers[name.toLowerCase()];
     },
   };
-  helmet({ hsts: false })({} as IncomingMessage, res as unknown as ServerResponse, () => {});
+  helmet()({} as IncomingMessage, res as unknown as ServerResponse, () => {});
   if (Object.keys(headers).length < 5) throw new Error('helmet set fewer headers than expected');
   return Object.freeze(headers);
 }
 
 /**
- * helmet's defaults, except HSTS (the deployment's TLS terminator decides). The console and the
- * API documentation replace the Content-Security-Policy with their own (strict-headers.ts).
+ * helmet's defaults (HSTS included: browsers ignore it over plain http). The console and the API
+ * documentation replace the Content-Security-Policy with their own (strict-headers.ts).
  */
 export const SECURITY_HEADERS = helmetHeaders();
 
