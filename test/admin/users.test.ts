@@ -2,7 +2,7 @@
 // each change writes (delivery is the outbox worker's, tested elsewhere).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPin } from '../../src/domain/pins.js';
-import { adminClient, createHarness, expectStatus, freshEmail, freshNumber, provision, type Harness } from '../support/harness.js';
+import { adminClient, createHarness, expectStatus, freshEmail, freshNumber, provision, type Harness, TEST_PIN_KEY } from '../support/harness.js';
 import { showsSecret } from '../support/secrets.js';
 
 let h: Harness;
@@ -29,7 +29,7 @@ describe('enabling users', () => {
     expect(mail.secret!.toString('latin1')).not.toContain(u.leaderPin);
     expect(h.services.secrets.open(mail.secret!, 'email')).toBe(u.leaderPin);
     const stored = (await h.services.db.query('SELECT leader_pin_hash FROM users WHERE id = $1', [u.id])).rows[0]!;
-    expect(await verifyPin(u.leaderPin, stored.leader_pin_hash)).toBe(true);
+    expect(await verifyPin(u.leaderPin, stored.leader_pin_hash, TEST_PIN_KEY)).toBe(true);
     expect(stored.leader_pin_hash).not.toContain(u.leaderPin);
   });
 
@@ -134,12 +134,12 @@ describe('changing IDs and PINs', () => {
   it('a PIN reset makes the old PIN fail at once and queues the new one sealed', async () => {
     const { bridge, tenant, users: [u] } = await provision(h);
     const before = await h.services.directory.leaderPinHash(bridge.id, 'user', u!.id);
-    expect(before.status === 'found' && (await verifyPin(u!.leaderPin!, before.hash))).toBe(true);
+    expect(before.status === 'found' && (await verifyPin(u!.leaderPin!, before.hash, TEST_PIN_KEY))).toBe(true);
     const r = await expectStatus(h.api.post(`${usersPath(tenant)}/${u!.id}/leader-pin/reset`, { sendEmail: true }), 200);
     expect(r.leaderPin).toMatch(/^\d{5}$/);
     const after = await h.services.directory.leaderPinHash(bridge.id, 'user', u!.id);
-    expect(after.status === 'found' && (await verifyPin(u!.leaderPin!, after.hash))).toBe(false);
-    expect(after.status === 'found' && (await verifyPin(r.leaderPin, after.hash))).toBe(true);
+    expect(after.status === 'found' && (await verifyPin(u!.leaderPin!, after.hash, TEST_PIN_KEY))).toBe(false);
+    expect(after.status === 'found' && (await verifyPin(r.leaderPin, after.hash, TEST_PIN_KEY))).toBe(true);
     const mail = (await outbox(u!.id)).find((m) => m.payload.template === 'leader_pin_reset')!;
     expect(h.services.secrets.open(mail.secret!, 'email')).toBe(r.leaderPin);
   });

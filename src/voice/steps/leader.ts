@@ -2,7 +2,7 @@
 // ID up again first: a reset that lands between two steps wins.
 import type { ActiveConference } from '../../directory/directory.js';
 import { ownerRef } from '../../lib/refs.js';
-import { verifyPin } from '../../domain/pins.js';
+import { checkLeaderPin } from '../../commands/check-leader-pin.js';
 import { field, type VoiceContext, type VoiceRequest } from '../context.js';
 import { callersMayStart, failedEntry, joinConference, MAX_PIN_TRIES, pinPrompt, refusalMessage, refusalReason } from '../flow.js';
 import { enteredDigits } from '../spoken.js';
@@ -46,7 +46,7 @@ async function checkPin(ctx: VoiceContext, req: VoiceRequest, st: CallState, con
       ctx.log.warn({ callSid: req.callSid }, 'leader PIN could not be checked (cache and database down); joining as participant');
       return joinConference(ctx, st, conference, 'participant', ['pinAttemptsUsed']);
     }
-    if (await verifyPin(entered, stored.hash)) return joinConference(ctx, st, conference, 'leader');
+    if (await checkLeaderPin(ctx.s, { bridgeId: st.bridgeId, ...conference }, entered, stored.hash)) return joinConference(ctx, st, conference, 'leader');
     ctx.s.metrics.entryFailed('wrong_pin');
     if (await ctx.pins.recordWrongPin(owner, { callSid: req.callSid, from: req.from })) {
       return joinConference(ctx, st, conference, 'participant', ['wrongPin', 'pinLocked']);
