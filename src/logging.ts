@@ -50,7 +50,9 @@ export function createLogger(level = 'info', base: Record<string, unknown> = {},
     base: { service: 'conference-attendant', ...base },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT, censor: '[redacted]' },
-    serializers: { callSid: loggableCallSid, caller: (v: unknown) => (typeof v === 'string' && (v === '' || v === '[malformed]' || /^\+?[0-9*]{1,15}$|^[a-z]+$/i.test(v)) ? v : '[malformed]') },
+    // `caller` is written masked (loggableCaller, maskNumber) or as a count's bucket name: a
+    // token of those characters, else something slipped through unmasked
+    serializers: { callSid: loggableCallSid, caller: (v: unknown) => (typeof v === 'string' && /^[A-Za-z0-9+*:_.@[\]-]{0,80}$/.test(v) ? v : '[malformed]') },
     formatters: {
       level: (label) => ({ level: label }),
       log: (object) => {
