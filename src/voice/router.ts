@@ -7,16 +7,14 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { Router } from 'express';
 import { refToUuid } from '../lib/refs.js';
 import { AppError } from '../errors.js';
-import { AddressLimiter } from '../http/address-limiter.js';
-import { clientAddress } from '../http/client-address.js';
 import { problemDocument } from '../http/problem.js';
 import { SECURITY_HEADERS } from '../http/security-headers.js';
-import { loggableCaller, type Logger } from '../logging.js';
+import type { Logger } from '../logging.js';
 import type { Services } from '../services.js';
 import { createVoiceContext, field, type VoiceContext, type VoiceRequest } from './context.js';
 import { apology } from './flow.js';
 import { BodyTooLarge, parseForm, readBody } from './form.js';
-import { checkSignature, type SignatureSettings } from './signature.js';
+import { checkSignature, unsignedRefusals, type SignatureSettings } from './signature.js';
 import { decodeState, type CallState } from './state.js';
 import { conferenceEvent, callStatus, fallback } from './steps/events.js';
 import { dialEnded } from './steps/dial-ended.js';
@@ -60,25 +58,7 @@ const NOTHING = response();
 export function voiceHandler(ctx: VoiceContext): VoiceHandler {
   const signatures: SignatureSettings = { authToken: ctx.s.config.twilio.authToken, ...ctx.s.config.twilio.announcedSignatures };
   const timings = { ok: ctx.s.metrics.httpDuration.labels('voice', '2xx'), refused: ctx.s.metrics.httpDuration.labels('voice', '4xx') };
-  const unsigned = new AddressLimiter(ctx.s.config.voiceUnsignedLimitPerMin, 60_000);
-
-  /**
-   * An unsigned (or wrongly signed) webhook: 403, logged. Past VOICE_UNSIGNED_LIMIT_PER_MIN from
-   * one client address, 429 and one log line a minute for that address, not one per request.
-   * Signatures are still checked first (an HMAC is cheap), so Twilio's own requests from a shared
-   * address are never refused by this.
-   */
-  function refuseUnsigned(req: IncomingMessage, path: string, callSid: string, from: string): Reply {
-    const address = clientAddress(req, ctx.s.config.trustProxyHops);
-    const n = unsigned.hit(address);
-    if (n > unsigned.limit) {
-      if (n === unsigned.limit + 1) ctx.log.warn({ address, limit: unsigned.limit }, 'unsigned voice webhooks from one address over the limit: answering 429, logging no more of them this minute');
-      const retryAfter = String(unsigned.retryAfterS());
-      return { problem: new AppError('rate_limited', `too many unsigned webhooks; retry in ${retryAfter} s`, undefined, { 'Retry-After': retryAfter }) };
-    }
-    ctx.log.warn({ path, callSid: callSid || undefined, caller: loggableCaller(from), address }, 'voice webhook refused: signature does not match PUBLIC_BASE_URL + path + query');
-    return { problem: new AppError('forbidden', 'the request is not signed by Twilio for this URL'), callSid };
-  }
+  const refuseUnsigned = unsignedRefusals(ctx.s.config, ctx.log);
 
   async function decide(req: IncomingMessage, pathAndQuery: string, path: string): Promise<Reply> {
     const query = pathAndQuery.slice(path.length + 1);
@@ -97,7 +77,7 @@ export function voiceHandler(ctx: VoiceContext): VoiceHandler {
     const signed = req.method === 'POST' ? params : {};
     const signature = header(req, 'x-twilio-signature');
     if (!checkSignature(signatures, signature, header(req, signatures.settingsHeader), ctx.urls.requested(pathAndQuery), signed)) {
-      return refuseUnsigned(req, path, callSid, field(params, 'From'));
+      return { problem: refuseUnsigned(req, path, callSid, field(params, 'From')), callSid };
     }
 
     const step = STEPS[path];
