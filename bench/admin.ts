@@ -15,7 +15,7 @@ import http from 'node:http';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { hashPin } from '../src/domain/pins.js';
+import { hashPin, leaderPinKey } from '../src/domain/pins.js';
 import {
   createDatabase, freePort, met, processCpuUs, QUICK, report, startRedis, startService, stopProcess, waitReady, type BenchDatabase, type BenchRedis, type Figure,
 } from './lib.js';
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     await sql.query(
       `INSERT INTO users (tenant_id, email, display_name, provider, leader_pin_hash, conference_id_updated_at)
        SELECT $1, 'user' || i || '@bench.example.com', 'User ' || i, 'builtin', $2, now() FROM generate_series(1, $3) AS i`,
-      [tenant.id, await hashPin('24680'), USERS],
+      [tenant.id, await hashPin('24680', leaderPinKey({ key: Buffer.alloc(32), ephemeral: true })), USERS],
     );
     // 7919 is prime to 9,000,000, so i -> 1,000,000 + (i * 7919 mod 9,000,000) gives distinct IDs
     await sql.query(

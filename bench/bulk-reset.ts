@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config.js';
 import { changeConferenceId } from '../src/commands/change-conference-id.js';
-import { hashPin } from '../src/domain/pins.js';
+import { hashPin, leaderPinKey } from '../src/domain/pins.js';
 import { RedisStore } from '../src/cache/redis-store.js';
 import { requestBulkReset } from '../src/commands/request-bulk-reset.js';
 import { silentLogger } from '../src/logging.js';
@@ -27,7 +27,7 @@ const actor = { apiKeyId: null, name: 'bench' };
 
 /** A tenant on the bridge with `count` builtin users holding distinct active IDs (SQL, fast). */
 async function loadTenant(s: Services, bridgeId: string, name: string, count: number, firstId: number): Promise<string> {
-  const pinHash = await hashPin('24680');
+  const pinHash = await hashPin('24680', leaderPinKey({ key: Buffer.alloc(32), ephemeral: true }));
   const { rows: [t] } = await s.db.query<{ id: string }>("INSERT INTO tenants (name, bridge_id, send_email_by_default) VALUES ($1, $2, false) RETURNING id", [name, bridgeId]);
   await s.db.query(
     `INSERT INTO users (tenant_id, email, display_name, provider, leader_pin_hash, conference_id_updated_at)

@@ -8,6 +8,8 @@ import { docsRoutes } from './http/docs.js';
 import { requestLogging, requestMetrics } from './http/observability.js';
 import { notFoundHandler, problemHandler } from './http/problem.js';
 import { healthRoutes } from './http/health.js';
+import { metricsRoutes } from './http/metrics.js';
+import { securityHeaders } from './http/security-headers.js';
 import { jitsiRoutes } from './jitsi/router.js';
 import type { Services } from './services.js';
 import { VoiceWebhooks } from './voice/router.js';
@@ -24,8 +26,9 @@ export function createApp(s: Services, parts: AppParts = {}): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', s.config.trustProxyHops || false);
   app.set('etag', false);
+  app.use(securityHeaders); // first: every answer carries them, 404s and problems included
   app.use(requestLogging(s), requestMetrics(s));
-  app.use(healthRoutes(s));
+  app.use(healthRoutes(s), metricsRoutes(s));
   const api = adminApi(s);
   app.use(docsRoutes(adminApiDocument(), s.log));
   app.use(consoleRoutes());

@@ -83,6 +83,13 @@ const envSchema = z.object({
   BRIDGE_ALARM_DELAY_S: z.coerce.number().int().min(0).max(10).default(4),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   ADMIN_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  // a request (headers and body) not fully received by then is cut: Twilio gives up at 15 s
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  // /metrics: a bearer token, and/or a port of its own (see http/metrics.ts)
+  METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+  METRICS_PORT: optional(port),
+  // refused (unsigned) voice webhooks per client address per minute before they are answered 429
+  VOICE_UNSIGNED_LIMIT_PER_MIN: positiveInt.default(60),
   JITSI_ID_LIFETIME_DAYS: z.coerce.number().int().min(1).max(3650).default(60),
   JITSI_MAX_LIVE_IDS: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
   JITSI_CLIENT_RATE_LIMIT_PER_MIN: positiveInt.default(300),
@@ -153,6 +160,16 @@ export interface Config {
   /** Proxies in front of the service whose X-Forwarded-For is believed (client address for rate limits). */
   readonly trustProxyHops: number;
   readonly adminRequestTimeoutMs: number;
+  /** The whole request (headers and body) must arrive within this; slower connections are cut. */
+  readonly httpRequestTimeoutMs: number;
+  /**
+   * Where /metrics is served: on the main port unless `port` is set (then only there); behind
+   * `Authorization: Bearer <token>` when `token` is set. In production with neither, it is not
+   * served at all (`onMainPort` false, no port): metrics are not for the public.
+   */
+  readonly metrics: Readonly<{ token: string | undefined; port: number | undefined; onMainPort: boolean }>;
+  /** Refused (unsigned) voice webhooks per client address per minute, answered 403, then 429. */
+  readonly voiceUnsignedLimitPerMin: number;
   /** The public Jitsi endpoints (src/jitsi/): mapper IDs' lifetime after their last lookup, limits. */
   readonly jitsi: Readonly<{
     idLifetimeDays: number;
@@ -221,6 +238,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   // the development default token must never reach Twilio's API
   if (e.TWILIO_ACCOUNT_SID && !e.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: required with TWILIO_ACCOUNT_SID');
   if (e.TWILIO_SHA256_SIGNATURES === 'shared-key' && !e.TWILIO_SHARED_KEY_SECRET) problems.push('TWILIO_SHARED_KEY_SECRET: required with TWILIO_SHA256_SIGNATURES=shared-key');
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) problems.push('METRICS_PORT: must differ from PORT');
   if (problems.length) throw new ConfigError(problems);
 
   const redis: Config['redis'] = e.REDIS_CLUSTER_NODES
@@ -270,6 +288,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bridgeAlarmDelayS: e.BRIDGE_ALARM_DELAY_S,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     adminRequestTimeoutMs: e.ADMIN_REQUEST_TIMEOUT_MS,
+    httpRequestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+    metrics: {
+      token: e.METRICS_TOKEN,
+      port: e.METRICS_PORT,
+      onMainPort: e.METRICS_PORT === undefined && (e.METRICS_TOKEN !== undefined || e.NODE_ENV !== 'production'),
+    },
+    voiceUnsignedLimitPerMin: e.VOICE_UNSIGNED_LIMIT_PER_MIN,
     jitsi: {
       idLifetimeDays: e.JITSI_ID_LIFETIME_DAYS,
       maxLiveIds: e.JITSI_MAX_LIVE_IDS,

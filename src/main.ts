@@ -1,9 +1,10 @@
 // `npm start`: validate the environment, apply migrations, connect, serve; stop gracefully.
-import { createServer } from 'node:http';
 import { createApp } from './app.js';
 import { loadConfigOrExit, type Config } from './config.js';
 import { prepareDevelopment } from './development/first-run.js';
 import { HttpDrain } from './http/drain.js';
+import { startMetricsServer } from './http/metrics.js';
+import { createHttpServer } from './http/server.js';
 import { Lifecycle } from './lifecycle.js';
 import { createProcessLogger, type Logger } from './logging.js';
 import { migrateWhenReachable } from './store/migrate.js';
@@ -47,12 +48,14 @@ async function main(): Promise<void> {
     lifecycle.register('outbox worker', () => outbox.stop());
   }
 
-  const server = createServer();
+  const server = createHttpServer(config); // slow bodies are cut at HTTP_REQUEST_TIMEOUT_MS
   const drain = new HttpDrain(server, log); // before the app: it sees every request first
   // /voice/* goes straight to the voice handler (the hot path); everything else to express.
   server.on('request', voice.front(app));
-  server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
-  server.requestTimeout = 30_000;
+  if (config.metrics.port !== undefined) {
+    const metricsServer = await startMetricsServer(services, config.metrics.port);
+    lifecycle.register('metrics server', () => new Promise<void>((resolve) => metricsServer.close(() => resolve())));
+  } else if (!config.metrics.onMainPort) log.warn('/metrics is not served: set METRICS_PORT or METRICS_TOKEN to scrape it in production');
   server.listen(config.port, () => {
     log.info({ port: config.port, publicBaseUrl: config.publicBaseUrl }, 'listening');
   });

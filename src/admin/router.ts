@@ -1,9 +1,9 @@
 // The admin API under /api/v1, built from the endpoint declarations (endpoints/): an API key on
 // every request, JSON bodies up to 100 KiB, the declared access level enforced before the
 // handler runs, 405 with Allow for a known path and another method, 415 for a body that is not
-// JSON, and problem+json for every refusal.
+// JSON, and problem+json for every refusal. No answer is cached anywhere (some carry a PIN or a
+// key, and all of them are one key's view): Cache-Control: no-store on each, refusals included.
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
-import helmet from 'helmet';
 import { AppError } from '../errors.js';
 import { parse } from '../http/validate.js';
 import { sendProblem } from '../http/problem.js';
@@ -18,9 +18,10 @@ export const ADMIN_BODY_LIMIT_BYTES = 102_400;
 
 export function adminApi(s: Services, endpoints: readonly Endpoint[] = ENDPOINTS): Router {
   const api = Router();
-  api.use(helmet());
+  api.use(noStore);
   api.use(requestDeadline(s.config.adminRequestTimeoutMs));
   api.use(requireApiKey(s));
+  api.use(jsonWritesOnly);
   // Parsed after authentication, so an anonymous caller cannot make us read a large body.
   api.use(express.json({ limit: ADMIN_BODY_LIMIT_BYTES, type: ['application/json', 'application/*+json'] }));
   const methods = new Map<string, string[]>();
@@ -59,11 +60,32 @@ function checkAccess(e: Endpoint, principal: Principal, raw: Record<string, stri
   return params;
 }
 
+const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A write whose body is not JSON is refused before anything reads it, whichever endpoint it is
+ * for (one without a body schema too): a form or text body would otherwise be taken for "no
+ * body" and the write done with its defaults.
+ */
+const jsonWritesOnly: RequestHandler = (req, _res, next) => {
+  if (!READS.has(req.method) && hasBody(req) && !req.is(['application/json', 'application/*+json'])) {
+    throw new AppError('unsupported_media_type', `send the body as application/json (it was ${req.headers['content-type'] ?? 'untyped'})`);
+  }
+  next();
+};
+
+/** "Content-Length: 0" is no body (type-is counts it as one). */
+const hasBody = (req: Request) => Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+
 /** The JSON body, or {} when none was sent; 415 for a body of another type. */
 function jsonBody(req: Request): unknown {
   if (req.body !== undefined) return req.body;
-  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (hasBody) throw new AppError('unsupported_media_type', `send the body as application/json (it was ${req.headers['content-type'] ?? 'untyped'})`);
+  if (hasBody(req)) throw new AppError('unsupported_media_type', `send the body as application/json (it was ${req.headers['content-type'] ?? 'untyped'})`);
   return {};
 }
 

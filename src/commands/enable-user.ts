@@ -5,7 +5,7 @@ import type { Services } from '../services.js';
 import { recordAudit, type Actor } from '../store/audit.js';
 import { findTenant } from '../store/tenants.js';
 import { findUser, insertUser, touchConferenceIdUpdatedAt, type UserRow } from '../store/users.js';
-import { generatePin, hashPin } from '../domain/pins.js';
+import { generatePin, hashPin, leaderPinKey } from '../domain/pins.js';
 import { queueEmail } from '../email/messages.js';
 import { issueConferenceId } from './conference-id-lifecycle.js';
 import { guardChosenId, reserveQuota } from './quotas.js';
@@ -35,7 +35,7 @@ export async function enableUser(s: Services, actor: Actor, input: EnableUserInp
   }
   // Hash outside the transaction: scrypt is deliberately slow.
   const leaderPin = builtin ? generatePin(tenant.pin_length) : null;
-  const leaderPinHash = leaderPin ? await hashPin(leaderPin) : null;
+  const leaderPinHash = leaderPin ? await hashPin(leaderPin, leaderPinKey(s.config.secretsKey)) : null;
   const sendEmail = input.sendEmail ?? tenant.send_email_by_default;
 
   const chosen = { tenantId: tenant.id, conferenceId: builtin ? input.conferenceId : undefined, target: { type: 'tenant', id: tenant.id } };

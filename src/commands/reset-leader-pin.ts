@@ -8,7 +8,7 @@ import { findTenant } from '../store/tenants.js';
 import { findUser, setLeaderPinHash } from '../store/users.js';
 import { leaderPinChange } from '../directory/changes.js';
 import { queueEmail } from '../email/messages.js';
-import { generatePin, hashPin } from '../domain/pins.js';
+import { generatePin, hashPin, leaderPinKey } from '../domain/pins.js';
 import { clearOrganizerPinLock } from './organizer-pin-lock.js';
 
 export async function resetLeaderPin(
@@ -19,7 +19,7 @@ export async function resetLeaderPin(
   const tenant = await findTenant(s.db, input.tenantId);
   if (!tenant) throw notFound('tenant');
   const leaderPin = generatePin(tenant.pin_length);
-  const hash = await hashPin(leaderPin);
+  const hash = await hashPin(leaderPin, leaderPinKey(s.config.secretsKey));
   const sendEmail = input.sendEmail ?? tenant.send_email_by_default;
   return s.db.transaction(async (tx) => {
     const user = await findUser(tx, tenant.id, input.userId, { lock: true });

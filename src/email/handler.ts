@@ -1,7 +1,7 @@
 // Delivers the 'email' outbox kind (notifications.ts): opens the sealed PIN only for the
 // templates that carry one, renders, sends. Without a mailer the message is logged (subject
 // and address, never the body) and marked undeliverable; either way the PIN is then erased.
-import { EMAIL_KIND, type EmailPayload } from './messages.js';
+import { EMAIL_KIND, sealedPinContext, type EmailPayload } from './messages.js';
 import type { Services } from '../services.js';
 import type { ClaimedMessage } from '../store/outbox-claims.js';
 import type { Mailer } from './mailer.js';
@@ -20,11 +20,7 @@ export function userEmailHandler(s: Services, mailer: Mailer | null): MessageHan
       const payload = m.payload as unknown as EmailPayload;
       let pin: string | null = null;
       if (TEMPLATES_WITH_PIN.has(payload.template) && m.secret) {
-        try {
-          pin = s.secrets.open(m.secret, EMAIL_KIND);
-        } catch {
-          throw new PermanentFailure('the sealed PIN cannot be opened (SECRETS_KEY changed since it was queued)');
-        }
+        pin = openPin(s, m.secret, m.id, payload.to);
       }
       if (payload.template === 'leader_pin_reset' && pin === null) throw new PermanentFailure('the PIN this email must carry is no longer held');
       const mail = renderUserEmail(payload, pin);
@@ -36,6 +32,18 @@ export function userEmailHandler(s: Services, mailer: Mailer | null): MessageHan
       return { status: 'sent' };
     },
   };
+}
+
+/** The sealed PIN of row `id` to `to`; a row queued before PINs were bound to their row opens as it was sealed. */
+function openPin(s: Services, sealed: Buffer, id: string, to: string): string {
+  for (const context of [sealedPinContext(id, to), EMAIL_KIND]) {
+    try {
+      return s.secrets.open(sealed, context);
+    } catch {
+      // the next context, or refused below
+    }
+  }
+  throw new PermanentFailure('the sealed PIN cannot be opened (SECRETS_KEY changed, or it was moved to another message or recipient)');
 }
 
 /** The 'email' kind, as registered with the outbox worker. */

@@ -2,7 +2,7 @@
 // and sends them; a PIN travels only sealed with SECRETS_KEY and is erased once sent.
 import type { Services } from '../services.js';
 import type { Tx } from '../store/db.js';
-import { enqueue } from '../store/outbox.js';
+import { enqueue, nextOutboxId } from '../store/outbox.js';
 import { userConferenceId, userTollFreeNumber, userTollNumber, type UserRow } from '../store/users.js';
 
 export type EmailTemplate = 'welcome' | 'conference_id_changed' | 'conference_info' | 'leader_pin_reset' | 'leader_pin_locked';
@@ -22,6 +22,13 @@ export interface EmailPayload {
 
 export const EMAIL_KIND = 'email';
 
+/**
+ * What a sealed PIN is bound to (AES-GCM associated data): its outbox row and the address it
+ * goes to. A ciphertext copied to another row, or a row whose recipient was changed in the
+ * database, no longer opens. Rows queued before this was bound used EMAIL_KIND alone.
+ */
+export const sealedPinContext = (outboxId: string, to: string) => `${EMAIL_KIND}:${outboxId}:${to}`;
+
 export async function queueEmail(
   s: Services,
   tx: Tx,
@@ -40,10 +47,12 @@ export async function queueEmail(
     provider: user.provider,
     ...(extra.previousConferenceId !== undefined ? { previousConferenceId: extra.previousConferenceId } : {}),
   };
+  const id = extra.leaderPin === undefined ? undefined : await nextOutboxId(tx);
   await enqueue(tx, {
+    id,
     kind: EMAIL_KIND,
     tenantId: user.tenant_id,
     payload: { ...payload },
-    secret: extra.leaderPin === undefined ? null : s.secrets.seal(extra.leaderPin, EMAIL_KIND),
+    secret: id === undefined ? null : s.secrets.seal(extra.leaderPin!, sealedPinContext(id, payload.to)),
   });
 }

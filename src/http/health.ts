@@ -1,5 +1,5 @@
 // /healthz: the process is up. /readyz: the database and the cache both answer (503 naming
-// what is down otherwise). /metrics: Prometheus.
+// what is down otherwise). /metrics (Prometheus) is in metrics.ts.
 import { Router } from 'express';
 import type { Services } from '../services.js';
 import { withTimeout } from '../store/db.js';
@@ -17,10 +17,6 @@ export function healthRoutes(s: Services): Router {
     ]);
     const ready = database === 'up' && cache === 'up';
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: { database, cache } });
-  });
-
-  r.get('/metrics', async (_req, res) => {
-    res.type(s.metrics.registry.contentType).send(await s.metrics.registry.metrics());
   });
   return r;
 }

@@ -39,3 +39,24 @@ export async function findLeaderPins(sql: Sql, bridgeId: string, owners: { kind:
   );
   return rows;
 }
+
+/**
+ * Replaces the PIN hash of the user who leads an active owner's ID, only while it is still
+ * `oldHash` (a reset in between wins). Returns the leader and the user's new version, or null.
+ */
+export async function replaceLeaderPinHash(
+  sql: Sql,
+  owner: { bridgeId: string; ownerKind: OwnerKind; ownerId: string },
+  oldHash: string,
+  newHash: string,
+): Promise<{ user_id: string; version: string } | null> {
+  const { rows } = await sql.query<{ user_id: string; version: string }>(
+    `UPDATE users u SET leader_pin_hash = $5
+       FROM conference_ids c
+      WHERE c.bridge_id = $1 AND c.owner_kind = $2 AND c.owner_id = $3 AND c.state = 'active'
+        AND u.id = c.leader_user_id AND u.leader_pin_hash = $4
+      RETURNING u.id AS user_id, u.version`,
+    [owner.bridgeId, owner.ownerKind, owner.ownerId, oldHash, newHash],
+  );
+  return rows[0] ?? null;
+}

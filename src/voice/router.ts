@@ -8,12 +8,13 @@ import { Router } from 'express';
 import { refToUuid } from '../lib/refs.js';
 import { AppError } from '../errors.js';
 import { problemDocument } from '../http/problem.js';
-import { maskNumber, type Logger } from '../logging.js';
+import { SECURITY_HEADERS } from '../http/security-headers.js';
+import type { Logger } from '../logging.js';
 import type { Services } from '../services.js';
 import { createVoiceContext, field, type VoiceContext, type VoiceRequest } from './context.js';
 import { apology } from './flow.js';
 import { BodyTooLarge, parseForm, readBody } from './form.js';
-import { checkSignature, type SignatureSettings } from './signature.js';
+import { checkSignature, unsignedRefusals, type SignatureSettings } from './signature.js';
 import { decodeState, type CallState } from './state.js';
 import { conferenceEvent, callStatus, fallback } from './steps/events.js';
 import { dialEnded } from './steps/dial-ended.js';
@@ -58,6 +59,7 @@ const NOTHING = response();
 export function voiceHandler(ctx: VoiceContext): VoiceHandler {
   const signatures: SignatureSettings = { authToken: ctx.s.config.twilio.authToken, ...ctx.s.config.twilio.announcedSignatures };
   const timings = { ok: ctx.s.metrics.httpDuration.labels('voice', '2xx'), refused: ctx.s.metrics.httpDuration.labels('voice', '4xx') };
+  const refuseUnsigned = unsignedRefusals(ctx.s.config, ctx.log);
 
   async function decide(req: IncomingMessage, pathAndQuery: string, path: string): Promise<Reply> {
     const query = pathAndQuery.slice(path.length + 1);
@@ -76,8 +78,7 @@ export function voiceHandler(ctx: VoiceContext): VoiceHandler {
     const signed = req.method === 'POST' ? params : {};
     const signature = header(req, 'x-twilio-signature');
     if (!checkSignature(signatures, signature, header(req, signatures.settingsHeader), ctx.urls.requested(pathAndQuery), signed)) {
-      ctx.log.warn({ path, callSid: callSid || undefined, caller: maskNumber(field(params, 'From')) }, 'voice webhook refused: signature does not match PUBLIC_BASE_URL + path + query');
-      return { problem: new AppError('forbidden', 'the request is not signed by Twilio for this URL'), callSid };
+      return { problem: refuseUnsigned(req, path, callSid, field(params, 'From')), callSid };
     }
 
     const step = STEPS[path];
@@ -134,13 +135,13 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 function twiml(res: ServerResponse, body: string): void {
-  res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
   res.end(body);
 }
 
 function problem(res: ServerResponse, err: AppError): void {
   const body = problemDocument(err);
-  res.writeHead(err.status, { ...err.headers, 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(err.status, { ...SECURITY_HEADERS, ...err.headers, 'content-type': 'application/problem+json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
   res.end(body);
 }
 

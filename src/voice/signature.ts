@@ -5,7 +5,13 @@
 // received without its port and with it (Twilio has signed both spellings, and strips a
 // non-default port on some requests), then the official validator itself for the rare rest.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import twilio from 'twilio';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import { AddressLimiter } from '../http/address-limiter.js';
+import { clientAddress } from '../http/client-address.js';
+import { loggableCaller, type Logger } from '../logging.js';
 
 export type Params = Record<string, string | string[]>;
 
@@ -81,4 +87,26 @@ export function checkSignature(settings: SignatureSettings, signature: string | 
   if (algorithm !== 'HMAC_SHA1' && algorithm !== 'HMAC_SHA256') return false;
   const key = settings.announced === 'shared-key' ? settings.sharedKeySecret : settings.authToken;
   return key !== undefined && validSignature(key, signature, url, params, algorithm);
+}
+
+/**
+ * The answer to an unsigned (or wrongly signed) webhook: 403, logged. Past
+ * VOICE_UNSIGNED_LIMIT_PER_MIN from one client address, 429 with Retry-After, and one log line a
+ * minute for that address instead of one per request. Called only once the signature failed (an
+ * HMAC is cheap), so Twilio's own requests are never refused by this, even from an address an
+ * attacker shares.
+ */
+export function unsignedRefusals(config: Pick<Config, 'voiceUnsignedLimitPerMin' | 'trustProxyHops'>, log: Logger) {
+  const limiter = new AddressLimiter(config.voiceUnsignedLimitPerMin, 60_000);
+  return (req: IncomingMessage, path: string, callSid: string, from: string): AppError => {
+    const address = clientAddress(req, config.trustProxyHops);
+    const n = limiter.hit(address);
+    if (n > limiter.limit) {
+      if (n === limiter.limit + 1) log.warn({ address, limit: limiter.limit }, 'unsigned voice webhooks from one address over the limit: answering 429, logging no more of them this minute');
+      const retryAfter = String(limiter.retryAfterS());
+      return new AppError('rate_limited', `too many unsigned webhooks; retry in ${retryAfter} s`, undefined, { 'Retry-After': retryAfter });
+    }
+    log.warn({ path, callSid: callSid || undefined, caller: loggableCaller(from), address }, 'voice webhook refused: signature does not match PUBLIC_BASE_URL + path + query');
+    return new AppError('forbidden', 'the request is not signed by Twilio for this URL');
+  };
 }

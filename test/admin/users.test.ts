@@ -2,7 +2,8 @@
 // each change writes (delivery is the outbox worker's, tested elsewhere).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPin } from '../../src/domain/pins.js';
-import { adminClient, createHarness, expectStatus, freshEmail, freshNumber, provision, type Harness } from '../support/harness.js';
+import { sealedPinContext } from '../../src/email/messages.js';
+import { adminClient, createHarness, expectStatus, freshEmail, freshNumber, provision, type Harness, TEST_PIN_KEY } from '../support/harness.js';
 import { showsSecret } from '../support/secrets.js';
 
 let h: Harness;
@@ -10,9 +11,9 @@ beforeAll(async () => { h = await createHarness(); });
 afterAll(async () => { await h.close(); });
 
 const usersPath = (t: { id: string }) => `/api/v1/tenants/${t.id}/users`;
-interface OutboxRow { payload: Record<string, string | null>; secret: Buffer | null }
+interface OutboxRow { id: string; payload: Record<string, string | null>; secret: Buffer | null }
 const outbox = async (userId: string): Promise<OutboxRow[]> => (await h.services.db.query<OutboxRow>(
-  "SELECT payload, secret FROM outbox WHERE payload->>'userId' = $1 ORDER BY id", [userId])).rows;
+  "SELECT id, payload, secret FROM outbox WHERE payload->>'userId' = $1 ORDER BY id", [userId])).rows;
 
 describe('enabling users', () => {
   it('a builtin user gets an ID, a PIN of the tenant\'s length (shown once) and the bridge\'s numbers; the welcome is queued with the PIN sealed', async () => {
@@ -27,9 +28,9 @@ describe('enabling users', () => {
     expect(mail.payload).toMatchObject({ template: 'welcome', to: email, conferenceId: u.conferenceId, tollNumber: number });
     expect(showsSecret(JSON.stringify(mail.payload), u.leaderPin)).toBe(false);
     expect(mail.secret!.toString('latin1')).not.toContain(u.leaderPin);
-    expect(h.services.secrets.open(mail.secret!, 'email')).toBe(u.leaderPin);
+    expect(h.services.secrets.open(mail.secret!, sealedPinContext(mail.id, mail.payload.to as string))).toBe(u.leaderPin);
     const stored = (await h.services.db.query('SELECT leader_pin_hash FROM users WHERE id = $1', [u.id])).rows[0]!;
-    expect(await verifyPin(u.leaderPin, stored.leader_pin_hash)).toBe(true);
+    expect(await verifyPin(u.leaderPin, stored.leader_pin_hash, TEST_PIN_KEY)).toBe(true);
     expect(stored.leader_pin_hash).not.toContain(u.leaderPin);
   });
 
@@ -134,14 +135,14 @@ describe('changing IDs and PINs', () => {
   it('a PIN reset makes the old PIN fail at once and queues the new one sealed', async () => {
     const { bridge, tenant, users: [u] } = await provision(h);
     const before = await h.services.directory.leaderPinHash(bridge.id, 'user', u!.id);
-    expect(before.status === 'found' && (await verifyPin(u!.leaderPin!, before.hash))).toBe(true);
+    expect(before.status === 'found' && (await verifyPin(u!.leaderPin!, before.hash, TEST_PIN_KEY))).toBe(true);
     const r = await expectStatus(h.api.post(`${usersPath(tenant)}/${u!.id}/leader-pin/reset`, { sendEmail: true }), 200);
     expect(r.leaderPin).toMatch(/^\d{5}$/);
     const after = await h.services.directory.leaderPinHash(bridge.id, 'user', u!.id);
-    expect(after.status === 'found' && (await verifyPin(u!.leaderPin!, after.hash))).toBe(false);
-    expect(after.status === 'found' && (await verifyPin(r.leaderPin, after.hash))).toBe(true);
+    expect(after.status === 'found' && (await verifyPin(u!.leaderPin!, after.hash, TEST_PIN_KEY))).toBe(false);
+    expect(after.status === 'found' && (await verifyPin(r.leaderPin, after.hash, TEST_PIN_KEY))).toBe(true);
     const mail = (await outbox(u!.id)).find((m) => m.payload.template === 'leader_pin_reset')!;
-    expect(h.services.secrets.open(mail.secret!, 'email')).toBe(r.leaderPin);
+    expect(h.services.secrets.open(mail.secret!, sealedPinContext(mail.id, mail.payload.to as string))).toBe(r.leaderPin);
   });
 
   it('conference info is queued for the user or another address, without a secret', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENDPOINTS } from '../../src/admin/endpoints/index.js';
 import { verifyPin } from '../../src/domain/pins.js';
 import { SimulatedCall } from '../../src/simulator/index.js';
-import { AUTH_TOKEN, BOOTSTRAP_KEY, expectStatus, freshNumber, provision, type Provisioned } from '../support/harness.js';
+import { AUTH_TOKEN, BOOTSTRAP_KEY, expectStatus, freshNumber, provision, type Provisioned, TEST_PIN_KEY } from '../support/harness.js';
 import { NARROW, screenshot, signIn, startConsole, WatchedPage, type LiveConsole } from './support.js';
 
 const hasUnlock = ENDPOINTS.some((e) => e.method === 'post' && e.path.endsWith('/leader-pin/unlock'));
@@ -137,7 +137,7 @@ describe('a user\'s page', () => {
     expect(await box.innerText()).toContain('Shown once');
     expect(await result('reset-pin')).toBe('The PIN was reset; the old one no longer starts meetings.');
     const { rows } = await live.h.services.db.query('SELECT leader_pin_hash FROM users WHERE id = $1', [u.id]);
-    expect(await verifyPin(pin, rows[0]!.leader_pin_hash)).toBe(true);
+    expect(await verifyPin(pin, rows[0]!.leader_pin_hash, TEST_PIN_KEY)).toBe(true);
     await screenshot(w.page, 'console-user-pin-1280');
 
     await w.page.getByRole('button', { name: 'I have noted it' }).click();

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capabilitiesOf } from '../../web/console/capabilities.js';
 import { verifyPin } from '../../src/domain/pins.js';
-import { BOOTSTRAP_KEY, expectStatus, freshNumber, provision, type Provisioned } from '../support/harness.js';
+import { BOOTSTRAP_KEY, expectStatus, freshNumber, provision, type Provisioned, TEST_PIN_KEY } from '../support/harness.js';
 import { NARROW, screenshot, signIn, startConsole, WatchedPage, type LiveConsole } from './support.js';
 
 const PEOPLE = [
@@ -140,7 +140,7 @@ describe('the users list', () => {
     const [created] = (await expectStatus(live.h.api.get(`${users()}?email=lin.clark@contoso.example`), 200)).items;
     expect(await dialog.locator('[data-ref=enable-result]').innerText()).toContain(created.conferenceId);
     const { rows } = await live.h.services.db.query('SELECT leader_pin_hash FROM users WHERE id = $1', [created.id]);
-    expect(await verifyPin(pin, rows[0]!.leader_pin_hash)).toBe(true);
+    expect(await verifyPin(pin, rows[0]!.leader_pin_hash, TEST_PIN_KEY)).toBe(true);
     const { rows: mail } = await live.h.services.db.query("SELECT count(*)::int AS n FROM outbox WHERE payload->>'userId' = $1", [created.id]);
     expect(mail[0]!.n).toBe(0); // the tenant does not email by default, and the box was left unticked
 

@@ -48,7 +48,7 @@ describe('on a Redis Cluster', () => {
     const d = h.services.directory;
     expect(await d.lookupNumber(number)).toMatchObject({ status: 'found', bridgeId: bridge.id });
     const pin = await d.leaderPinHash(bridge.id, 'user', u!.id);
-    expect(pin.status === 'found' && pin.hash?.startsWith('scrypt$')).toBe(true);
+    expect(pin.status === 'found' && pin.hash?.startsWith('kscrypt$')).toBe(true);
     await d.trust.settle(); // the lookups above started rebuilds; let them finish first
     const rebuilt = await d.rebuilder.rebuildBridge(bridge.id);
     expect(rebuilt.completed).toBe(true);

@@ -7,7 +7,7 @@ import { RedisStore } from '../../src/cache/redis-store.js';
 import { verifyPin } from '../../src/domain/pins.js';
 import { kindOf } from '../../src/directory/entries.js';
 import { silentLogger } from '../../src/logging.js';
-import { createHarness, expectStatus, provision, type Harness } from '../support/harness.js';
+import { createHarness, expectStatus, provision, type Harness, TEST_PIN_KEY } from '../support/harness.js';
 import { PrivateDatabase, PrivateRedis } from '../support/private-services.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
@@ -132,8 +132,8 @@ describe('Redis restarted', () => {
     expect(kindOf((await h.services.cache.hget(key, field))!)).toBe('R');
     expect(await h.services.directory.lookupConferenceId(bridge.id, Number(r.conferenceId))).toMatchObject({ status: 'active', source: 'cache' });
     const cachedPin = await h.services.directory.leaderPinHash(bridge.id, 'user', u!.id);
-    expect(cachedPin.status === 'found' && await verifyPin(pin.leaderPin, cachedPin.hash)).toBe(true);
-    expect(cachedPin.status === 'found' && await verifyPin(u!.leaderPin!, cachedPin.hash)).toBe(false);
+    expect(cachedPin.status === 'found' && await verifyPin(pin.leaderPin, cachedPin.hash, TEST_PIN_KEY)).toBe(true);
+    expect(cachedPin.status === 'found' && await verifyPin(u!.leaderPin!, cachedPin.hash, TEST_PIN_KEY)).toBe(false);
   });
 });
 

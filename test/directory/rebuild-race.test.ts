@@ -13,7 +13,7 @@ import { Directory } from '../../src/directory/directory.js';
 import { Rebuilder, type RebuildResult } from '../../src/directory/rebuild.js';
 import { silentLogger } from '../../src/logging.js';
 import type { Database, Tx } from '../../src/store/db.js';
-import { createHarness, expectStatus, provision, type Harness } from '../support/harness.js';
+import { createHarness, expectStatus, provision, type Harness, TEST_PIN_KEY } from '../support/harness.js';
 import { sleep } from '../support/private-db.js';
 import { PrivateDatabase, PrivateRedis } from '../support/private-services.js';
 
@@ -82,8 +82,8 @@ async function rebuildNow(bridgeId: string, id: number): Promise<void> {
 async function expectLeaderPin(bridgeId: string, userId: string, current: string, old: string): Promise<void> {
   const found = await h.services.directory.leaderPinHash(bridgeId, 'user', userId);
   if (found.status !== 'found') throw new Error(`leader PIN not found: ${JSON.stringify(found)}`);
-  expect(await verifyPin(old, found.hash)).toBe(false);
-  expect(await verifyPin(current, found.hash)).toBe(true);
+  expect(await verifyPin(old, found.hash, TEST_PIN_KEY)).toBe(false);
+  expect(await verifyPin(current, found.hash, TEST_PIN_KEY)).toBe(true);
 }
 
 const resetPath = (t: { id: string }, u: { id: string }) => `/api/v1/tenants/${t.id}/users/${u.id}/conference-id/reset`;

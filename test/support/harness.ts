@@ -8,6 +8,7 @@ import { createApp } from '../../src/app.js';
 import { RedisStore } from '../../src/cache/redis-store.js';
 import type { CacheStore } from '../../src/cache/store.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { leaderPinKey } from '../../src/domain/pins.js';
 import { createLogger, silentLogger, type Logger } from '../../src/logging.js';
 import { Metrics } from '../../src/metrics.js';
 import type { Services } from '../../src/services.js';
@@ -16,6 +17,9 @@ import { VoiceWebhooks } from '../../src/voice/router.js';
 
 export const BOOTSTRAP_KEY = 'test-bootstrap-key-' + 'k'.repeat(32);
 export const AUTH_TOKEN = 'test-twilio-auth-token';
+const SECRETS_KEY = 'a'.repeat(64);
+/** The key leader-PIN hashes are bound to under testConfig's SECRETS_KEY (domain/pins.ts). */
+export const TEST_PIN_KEY = leaderPinKey({ key: Buffer.from(SECRETS_KEY, 'hex'), ephemeral: false });
 
 export interface HarnessOptions {
   env?: Record<string, string>;
@@ -46,7 +50,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     DATABASE_URL: inject('databaseUrl'),
     TWILIO_AUTH_TOKEN: AUTH_TOKEN,
     BOOTSTRAP_ADMIN_KEY: BOOTSTRAP_KEY,
-    SECRETS_KEY: 'a'.repeat(64),
+    SECRETS_KEY,
     LOG_LEVEL: 'silent',
     ...env,
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randomConferenceIds, CONFERENCE_ID_PATTERN } from '../../src/domain/conference-ids.js';
-import { generatePin, hashPin, isTrivialPin, verifyPin } from '../../src/domain/pins.js';
+import { generatePin, hashPin, isTrivialPin, leaderPinKey, verifyPin } from '../../src/domain/pins.js';
 
 describe('conference IDs', () => {
   it('are 7 digits without a leading 0, spread evenly over the leading digit', () => {
@@ -31,15 +31,19 @@ describe('leader PINs', () => {
     expect(isTrivialPin('12346')).toBe(false);
   });
 
-  it('are stored as salted scrypt hashes that verify only the right PIN', async () => {
-    const [a, b] = await Promise.all([hashPin('48213'), hashPin('48213')]);
-    expect(a).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+  it('are stored as salted scrypt hashes of an HMAC keyed from SECRETS_KEY, that verify only the right PIN', async () => {
+    const key = leaderPinKey({ key: Buffer.alloc(32, 1), ephemeral: false });
+    const [a, b] = await Promise.all([hashPin('48213', key), hashPin('48213', key)]);
+    expect(a).toMatch(/^kscrypt\$16384\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(a).not.toBe(b); // per-PIN salt
     expect(a).not.toContain('48213');
-    expect(await verifyPin('48213', a)).toBe(true);
-    expect(await verifyPin('48214', a)).toBe(false);
-    expect(await verifyPin('', a)).toBe(false);
-    expect(await verifyPin('48213', null)).toBe(false);
-    expect(await verifyPin('48213', 'garbage')).toBe(false);
+    expect(await verifyPin('48213', a, key)).toBe(true);
+    expect(await verifyPin('48214', a, key)).toBe(false);
+    expect(await verifyPin('', a, key)).toBe(false);
+    expect(await verifyPin('48213', null, key)).toBe(false);
+    expect(await verifyPin('48213', 'garbage', key)).toBe(false);
+    // another SECRETS_KEY (or none) cannot verify it
+    expect(await verifyPin('48213', a, leaderPinKey({ key: Buffer.alloc(32, 2), ephemeral: false }))).toBe(false);
+    expect(await verifyPin('48213', a, leaderPinKey({ key: Buffer.alloc(32, 1), ephemeral: true }))).toBe(false);
   });
 });

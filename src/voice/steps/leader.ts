@@ -2,7 +2,7 @@
 // ID up again first: a reset that lands between two steps wins. A PIN is verified only after its
 // attempt is reserved against the organizer's limits (pin-limits.ts).
 import type { ActiveConference } from '../../directory/directory.js';
-import { verifyPin } from '../../domain/pins.js';
+import { checkLeaderPin } from '../../commands/check-leader-pin.js';
 import { field, type VoiceContext, type VoiceRequest } from '../context.js';
 import { callersMayStart, failedEntry, joinConference, MAX_PIN_TRIES, pinPrompt, refusalMessage, refusalReason } from '../flow.js';
 import { enteredDigits } from '../spoken.js';
@@ -59,7 +59,7 @@ async function checkPin(ctx: VoiceContext, req: VoiceRequest, st: CallState, con
         ctx.pins.settle(reserved, true, answer);
         return answer;
       }
-      const right = await verifyPin(entered, stored.hash);
+      const right = await checkLeaderPin(ctx.s, { bridgeId: st.bridgeId, ...conference }, entered, stored.hash);
       ctx.s.metrics.leaderPinChecks.inc({ outcome: right ? 'right' : 'wrong' });
       if (right) {
         const answer = joinConference(ctx, st, conference, 'leader');
