@@ -25,7 +25,7 @@ export interface Route {
 }
 
 /** Outcomes that differ in tests from the declared success, and why. */
-const EXPECTED: Record<string, number> = {
+export const EXPECTED: Record<string, number> = {
   // no Twilio account is configured in tests: a platform key gets past access control to 503
   'post /dial-in-numbers/:number/twilio-sync': 503,
 };
