@@ -1,5 +1,5 @@
 // The documentation in the repository keeps up with the code: docs/api.md is what the endpoint
-// declarations write, every configuration variable, metric and request-log field has its row,
+// declarations write (test/docs/api-md.test.ts runs its curl examples), every configuration variable, metric and request-log field has its row,
 // links resolve, and nothing points outside the clone.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -26,6 +26,13 @@ const rowOf = (text: string, name: string) => text.split('\n').find((l) => l.sta
 describe('docs/api.md', () => {
   it('is what `npm run docs:api` writes from the endpoint declarations', () => {
     expect(read('docs/api.md') === renderApiMarkdown(ENDPOINTS), 'docs/api.md is stale: run `npm run docs:api`').toBe(true);
+  });
+
+  it('has an example for every endpoint whose request is more than its path', () => {
+    // an endpoint that takes a body or a query must say what a good one is: its curl example sends
+    // it (an endpoint whose request is its path alone is shown with the documentation's ids)
+    const missing = ENDPOINTS.filter((e) => (e.body || e.query) && !e.example).map((e) => `${e.method} ${e.path}`);
+    expect(missing, 'add `example: (x) => ({ body: ..., query: ... })` to these endpoint declarations').toEqual([]);
   });
 });
 
