@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { ERROR_CATALOGUE, type ErrorCode } from '../../errors.js';
 import { successStatus, type Endpoint } from '../endpoint.js';
-import { paramNames } from '../path-params.js';
+import { PATH_PARAMS, paramNames } from '../path-params.js';
 import { API_BASE, DOC_SAMPLES, buildOpenApi, openApiPath } from './document.js';
 
 /** Made-up values of path parameters that are not among the samples (stable, so the file is). */
@@ -20,12 +20,14 @@ const DOC_PARAMS: Record<string, string> = {
   integrationId: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e',
   roomId: '6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c',
   messageId: '918273645',
+  caller: '+14155550199',
 };
 
-/** The value a path parameter has in the examples; a new parameter gets a UUID made from its name. */
+/** The value a path parameter has in the examples; a new one gets a number or a UUID made from its name. */
 export function docParamValue(name: string): string {
   const known = DOC_PARAMS[name];
   if (known) return known;
+  if (PATH_PARAMS[name]?.description.includes('E.164')) return '+14155550198';
   const h = createHash('sha256').update(name).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
