@@ -85,9 +85,6 @@ describe('README.md and docs/', () => {
     expect(outside).toEqual([]);
   });
 
-  // written on other branches of the same change; drop an entry once its file is here
-  const ELSEWHERE = new Set(['docs/cli.md']);
-
   it('link only to files that exist', () => {
     const broken: string[] = [];
     for (const file of DOCS) {
@@ -96,7 +93,7 @@ describe('README.md and docs/', () => {
         const target = m[1]!;
         if (/^[a-z]+:/.test(target)) continue;
         const resolved = path.normalize(path.join(path.dirname(file), target));
-        if (!existsSync(path.join(ROOT, resolved)) && !ELSEWHERE.has(resolved)) broken.push(`${file} → ${target}`);
+        if (!existsSync(path.join(ROOT, resolved))) broken.push(`${file} → ${target}`);
       }
     }
     expect(broken).toEqual([]);
