@@ -73,6 +73,24 @@ export function createProcessLogger(level: string, base: Record<string, unknown>
   return createLogger(level, base, pino.destination({ dest: 1, sync: false }));
 }
 
+/**
+ * The one log line per request, with the same field names whatever served it (admin API,
+ * console, Jitsi endpoints, voice webhooks): `reqId` (the X-Request-Id, where there is one),
+ * `callSid` (voice webhooks), `method`, `path` (never the query string), `status`, `ms`.
+ */
+export interface RequestLogLine {
+  reqId?: string;
+  callSid?: string;
+  method: string;
+  path: string;
+  status: number;
+  /** Milliseconds from the request's arrival to the answer, to 0.1 ms. */
+  ms: number;
+}
+
+/** Milliseconds to the precision request lines carry. */
+export const requestMs = (ms: number) => Math.round(ms * 10) / 10;
+
 /** "+14155550123" → "+1415*****23": enough to correlate, not enough to identify. */
 export function maskNumber(number: string | undefined | null): string {
   if (!number) return '';

@@ -1,12 +1,13 @@
 // Per-request logging and timing. Every request gets an id (the caller's X-Request-Id when it is
 // a sane token, else a new UUID), echoed in the response. One JSON log line per request with
-// method, path (never the query string: it may carry an email or call state), status and time.
+// the fields of logging.ts's RequestLogLine: reqId, method, path (never the query string: it may
+// carry an email or call state), status and ms.
 // Voice webhooks are logged and timed by the voice handler itself (src/voice/router.ts), which
 // serves them without express on the hot path: one place, whichever way they arrive.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
-import { pinoHttp } from 'pino-http';
+import { requestMs, type Logger, type RequestLogLine } from '../logging.js';
 import type { Services } from '../services.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
@@ -29,24 +30,24 @@ const pathOf = (url: string | undefined) => (url ?? '/').split('?')[0]!;
 const fullPath = (req: IncomingMessage) => pathOf((req as Request).originalUrl ?? req.url);
 
 export function requestLogging(s: Services): RequestHandler {
-  return pinoHttp({
-    logger: s.log,
-    genReqId: (req: IncomingMessage, res: ServerResponse) => {
-      const incoming = req.headers['x-request-id'];
-      const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, path: pathOf(req.url) }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-    customSuccessMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${fullPath(req)} ${res.statusCode}`,
-    customErrorMessage: (req: IncomingMessage, res: ServerResponse) => `${req.method} ${fullPath(req)} ${res.statusCode}`,
-    autoLogging: { ignore: (req: IncomingMessage) => QUIET.has(fullPath(req)) || routeGroup(fullPath(req)) === 'voice' },
-    quietReqLogger: true,
-  });
+  return (req: Request, res: Response, next) => {
+    const started = performance.now();
+    const incoming = req.headers['x-request-id'];
+    const reqId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('X-Request-Id', reqId);
+    // handlers and the error handler log through req.log, which names the request
+    (req as Request & { log: Logger }).log = s.log.child({ reqId });
+    const path = fullPath(req); // now: routers rewrite req.url while they run
+    if (QUIET.has(path) || routeGroup(path) === 'voice') return next();
+    const done = () => {
+      res.off('finish', done).off('close', done);
+      // a connection closed before the answer was sent is logged as 499, as nginx does
+      const line: RequestLogLine = { reqId, method: req.method, path, status: res.writableFinished ? res.statusCode : 499, ms: requestMs(performance.now() - started) };
+      s.log[line.status >= 500 ? 'error' : 'info'](line, `${line.method} ${line.path} ${line.status}`);
+    };
+    res.once('finish', done).once('close', done);
+    next();
+  };
 }
 
 /** HTTP latency by route group (voice webhooks are timed by the voice handler). */

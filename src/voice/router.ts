@@ -9,7 +9,7 @@ import { refToUuid } from '../lib/refs.js';
 import { AppError } from '../errors.js';
 import { problemDocument } from '../http/problem.js';
 import { SECURITY_HEADERS } from '../http/security-headers.js';
-import type { Logger } from '../logging.js';
+import { requestMs, type Logger, type RequestLogLine } from '../logging.js';
 import type { Services } from '../services.js';
 import { createVoiceContext, field, type VoiceContext, type VoiceRequest } from './context.js';
 import { apology } from './flow.js';
@@ -122,7 +122,8 @@ export function voiceHandler(ctx: VoiceContext): VoiceHandler {
     const ok = 'twiml' in reply;
     // One line per webhook: the CallSid ties a call's steps together (never Digits, the
     // caller's number or the query string, which carries call state).
-    webhookLog.info({ callSid: reply.callSid || undefined, path, status: ok ? 200 : reply.problem.status, ms: Math.round(seconds * 10_000) / 10 }, 'voice webhook');
+    const line: RequestLogLine = { callSid: reply.callSid || undefined, method: req.method ?? 'POST', path, status: ok ? 200 : reply.problem.status, ms: requestMs(seconds * 1000) };
+    webhookLog.info(line, 'voice webhook');
     (ok ? timings.ok : timings.refused).observe(seconds);
     const route = byRoute.get(path);
     if (route) (ok ? route.ok : route.refused).observe(seconds);

@@ -46,19 +46,19 @@ const call = (to: string, callSid?: string) => {
   return c;
 };
 
-const logOf = (id: string) => lines.find((l) => l.reqId === id && typeof l.responseTime === 'number');
+const logOf = (id: string) => lines.find((l) => l.reqId === id && typeof l.ms === 'number');
 
 describe('request logs', () => {
   it('carry the caller\'s X-Request-Id, echoed back', async () => {
     const res = await supertest(app).get('/api/v1/me').set('authorization', `Bearer ${BOOTSTRAP_KEY}`).set('x-request-id', 'lb-7f3a.42');
     expect(res.headers['x-request-id']).toBe('lb-7f3a.42');
-    expect(logOf('lb-7f3a.42')).toMatchObject({ level: 30, req: { method: 'GET', path: '/api/v1/me' }, res: { statusCode: 200 } });
+    expect(logOf('lb-7f3a.42')).toMatchObject({ level: 30, method: 'GET', path: '/api/v1/me', status: 200 });
   });
 
   it('make up an id when none, or a strange one, is given', async () => {
     const none = await supertest(app).get('/api/v1/me');
     expect(none.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    expect(logOf(none.headers['x-request-id']!)).toMatchObject({ res: { statusCode: 401 } });
+    expect(logOf(none.headers['x-request-id']!)).toMatchObject({ status: 401 });
     const odd = await supertest(app).get('/healthz').set('x-request-id', 'a b"}{');
     expect(odd.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -72,6 +72,11 @@ describe('request logs', () => {
     const voiceLines = lines.filter((l) => l.callSid === CALL_SID && l.msg === 'voice webhook');
     expect(voiceLines.map((l) => l.path)).toEqual(['/voice/incoming', '/voice/entry']);
     expect(voiceLines.every((l) => l.status === 200 && typeof l.ms === 'number')).toBe(true);
+    // the same field names as every other request line (logging.ts, RequestLogLine)
+    const adminLine = lines.find((l) => l.path === '/api/v1/me' && l.reqId)!;
+    const fields = (l: Record<string, unknown>) => Object.keys(l).filter((k) => !['level', 'time', 'service', 'hostname', 'pid', 'component', 'msg', 'reqId', 'callSid'].includes(k)).sort();
+    expect(fields(voiceLines[0]!)).toEqual(fields(adminLine));
+    expect(fields(adminLine)).toEqual(['method', 'ms', 'path', 'status']);
     const text = JSON.stringify(lines.filter((l) => JSON.stringify(l).includes(CALL_SID)));
     expect(text).not.toContain('7654321');
     expect(text).not.toContain('Digits');

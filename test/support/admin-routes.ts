@@ -25,7 +25,7 @@ export interface Route {
 }
 
 /** Outcomes that differ in tests from the declared success, and why. */
-const EXPECTED: Record<string, number> = {
+export const EXPECTED: Record<string, number> = {
   // no Twilio account is configured in tests: a platform key gets past access control to 503
   'post /dial-in-numbers/:number/twilio-sync': 503,
 };
@@ -36,7 +36,7 @@ const TENANT_RESOURCES = new Set(['get /jobs/:jobId']);
 /** Reads a read-only key may not make: listing API keys is for admins who may manage them. */
 const READ_ONLY_REFUSED = new Set(['get /api-keys']);
 
-type Fixture = () => { h: Harness; fixture: Provisioned };
+export type Fixture = () => { h: Harness; fixture: Provisioned };
 
 export function adminRoutes(ctx: Fixture): Route[] {
   return ENDPOINTS.map((e) => ({
@@ -63,7 +63,7 @@ async function target(e: Endpoint, ctx: Fixture): Promise<{ path: string; body?:
   return { path: `/api/v1${path}${example?.query ? `?${example.query}` : ''}`, body: example?.body ?? (e.body ? {} : undefined) };
 }
 
-async function resolve(name: string, fresh: 'put' | 'delete' | null, ctx: Fixture): Promise<string> {
+export async function resolve(name: string, fresh: 'put' | 'delete' | null, ctx: Fixture): Promise<string> {
   const { h, fixture } = ctx();
   const t = fixture.tenant.id;
   const user = fixture.users[1]!.id;
@@ -135,7 +135,7 @@ function sharedSpare(ctx: Fixture): Promise<string> {
   return spare;
 }
 
-async function samples(ctx: Fixture, params: Record<string, string>): Promise<Samples> {
+export async function samples(ctx: Fixture, params: Record<string, string>): Promise<Samples> {
   const { fixture } = ctx();
   return {
     tenantId: params.tenantId ?? fixture.tenant.id,

@@ -64,6 +64,7 @@ export const jobEndpoints = [
   endpoint({
     method: 'get', path: '/tenants/:tenantId/jobs', access: 'tenant', tag: 'Jobs', summary: 'A tenant\'s recent jobs',
     query: tenantJobsQuery, responses: { 200: { description: 'Newest first', schema: list(Job) } },
+    example: () => ({ query: 'limit=20' }),
     handle: async ({ s, params, query }) => reply(200, { items: (await listJobs(s.db, params.tenantId!, query.limit)).map((j) => presentJob(j, [])) }),
   }),
 ];
