@@ -191,6 +191,7 @@ describe('meeting destinations and Jitsi integrations', () => {
     await expect.poll(() => w.page.locator('[data-ref=rooms-result]').innerText())
       .toBe(`${weekly} of weeklyplanning@${MUC} is refused from now on; the room gets a new ID at its next lookup.`);
     expect(await weeklyRow.locator('td').nth(1).innerText()).toBe('– (reset)');
+    expect(await weeklyRow.getByRole('button', { name: `Reset the ID of weeklyplanning@${MUC}` }).isDisabled()).toBe(true);
     expect(Object.fromEntries((await roomsApi()).map((r) => [r.conference, r.conferenceId]))).toEqual({ [`weeklyplanning@${MUC}`]: null, [`standup@${MUC}`]: String(standup) });
     expect(await live.h.services.directory.lookupConferenceId(p.bridge.id, weekly)).toMatchObject({ status: 'retired' });
 

@@ -32,7 +32,7 @@ export function wireRooms(ctx: Ctx, view: HTMLElement): RoomsPanel {
     (err) => say(r('rooms-result'), inWords(err), 'error'),
   );
 
-  const reset = async (room: MapperRoom, button: HTMLButtonElement, cell: HTMLElement) => {
+  const reset = async (room: MapperRoom, button: HTMLButtonElement, cells: HTMLElement[]) => {
     const ok = await confirmAction({
       title: `Reset the conference ID of ${room.conference}?`,
       message: `The ID ${room.conferenceId} stops working at once: callers who enter it are refused. The room gets a new ID the next time Jitsi Meet asks for it.`,
@@ -40,12 +40,13 @@ export function wireRooms(ctx: Ctx, view: HTMLElement): RoomsPanel {
       danger: true,
     });
     if (!ok || !integration) return;
-    await act(button, r('rooms-result'), async () => {
+    const done = await act(button, r('rooms-result'), async () => {
       const { previousConferenceId } = await api.resetMapperId(ctx.tenant.id, integration!.id, room.id);
-      cell.textContent = '– (reset)';
-      button.disabled = true;
       return `${previousConferenceId ?? 'The ID'} of ${room.conference} is refused from now on; the room gets a new ID at its next lookup.`;
     });
+    if (!done) return;
+    for (const c of cells) c.textContent = '– (reset)';
+    button.disabled = true; // nothing left to reset until the room's next lookup
   };
 
   return {
@@ -65,15 +66,16 @@ export function wireRooms(ctx: Ctx, view: HTMLElement): RoomsPanel {
   };
 }
 
-function roomRow(room: MapperRoom, reset: (room: MapperRoom, b: HTMLButtonElement, cell: HTMLElement) => void, canWrite: boolean): HTMLTableRowElement {
+function roomRow(room: MapperRoom, reset: (room: MapperRoom, b: HTMLButtonElement, cells: HTMLElement[]) => void, canWrite: boolean): HTMLTableRowElement {
   const idCell = h('td', { 'data-label': 'Conference ID', class: 'mono' }, room.conferenceId ?? '– (reset or expired)');
   const button = h('button', { type: 'button', class: 'quiet danger', 'aria-label': `Reset the ID of ${room.conference}` }, 'Reset ID…');
   button.disabled = !canWrite || room.conferenceId === null;
-  button.addEventListener('click', () => reset(room, button, idCell));
+  const expires = h('td', { 'data-label': 'Expires' }, dateTime(room.expiresAt));
+  button.addEventListener('click', () => reset(room, button, [idCell, expires]));
   return h('tr', { 'data-room': room.id },
     h('td', { 'data-label': 'Room', class: 'mono' }, room.conference),
     idCell,
-    h('td', { 'data-label': 'Expires' }, dateTime(room.expiresAt)),
+    expires,
     h('td', { 'data-label': 'Last lookup' }, dateTime(room.lastLookupAt)),
     h('td', { class: 'row-actions' }, button),
   );
