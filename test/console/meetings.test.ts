@@ -223,7 +223,7 @@ describe('meeting destinations and Jitsi integrations', () => {
     await w.close();
   });
 
-  it('shows a read-only key everything, and changes nothing', async () => {
+  it('shows a read-only key everything, changing nothing, and the audit log in words', async () => {
     await expectStatus(live.h.api.post(`${tenantPath()}/jitsi-integrations`, { name: 'meet.example.com', mucDomains: [MUC], allowedOrigins: [ORIGIN] }), 201);
     const ro = (await expectStatus(live.h.api.post('/api/v1/api-keys', { name: 'auditor', tenantId: p.tenant.id, readOnly: true }), 201)).key;
     const w = await openAs(ro);
@@ -236,6 +236,20 @@ describe('meeting destinations and Jitsi integrations', () => {
     expect(await w.page.getByRole('button', { name: 'Delete meet.example.com' }).isDisabled()).toBe(true);
     expect(await w.page.getByLabel('Integration name').isDisabled()).toBe(true);
     expect(await w.page.locator('[data-ref=config-text]').innerText()).toContain('dialInConfCodeUrl');
+
+    // the audit log says what changed, in words, with passwords only as set, kept or removed
+    await w.page.getByRole('navigation').getByRole('link', { name: 'Audit log' }).click();
+    const cells = async (action: string) => w.page.locator(`tr[data-action="${action}"]`).first().locator('td').allInnerTexts();
+    await w.page.locator('tr[data-action="destination.updated"]').first().waitFor();
+    expect((await cells('destination.updated')).slice(1)).toEqual([
+      'Contoso admin', 'Changed the meeting destination', '–', `${JIGASI}, room in X-Jitsi-Conference-Room; SIP credentials removed; room password kept`,
+    ]);
+    expect((await cells('destination.removed')).slice(1, 3)).toEqual(['bootstrap', 'Removed the meeting destination']);
+    expect((await cells('conference_id.reset')).slice(1)).toEqual([
+      'Contoso admin', 'Reset the conference ID', expect.stringMatching(new RegExp(`^ID \\d{7} of weeklyplanning@${MUC}$`)), 'a new ID at the room\'s next lookup',
+    ]);
+    expect((await cells('jitsi_integration.deleted')).slice(2)).toEqual(['Deleted a Jitsi integration', '–', 'deleted; 1 conference IDs refused from now on']);
+    expect((await cells('jitsi_integration.updated')).slice(4)).toEqual([`origins ${ORIGIN}, https://meet2.example.com`]);
     w.expectOnly();
     await w.close();
   });
