@@ -260,6 +260,7 @@ describe('meeting destinations and Jitsi integrations', () => {
       await w.page.locator('[data-ref=integration-rows] tr[data-integration]').waitFor();
       await w.page.waitForLoadState('networkidle');
       await screenshot(w.page, name, { forDocs: name.endsWith('390') });
+      await screenshot(w.page, `${name}-full`, { fullPage: true });
       const overflow = await w.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       w.expectOnly();
