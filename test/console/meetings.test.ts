@@ -166,6 +166,8 @@ describe('meeting destinations and Jitsi integrations', () => {
       .toBe(`dialInConfCodeUrl: '${made.dialInConfCodeUrl}',\ndialInNumbersUrl: '${made.dialInNumbersUrl}',`);
     expect(made.dialInConfCodeUrl).toBe(`https://attendant.example.com/jitsi/${made.id}/conferenceMapper`);
     const row = w.page.locator(`tr[data-integration="${made.id}"]`);
+    await row.getByRole('button', { name: 'The config.js lines of meet.example.com' }).press('Enter');
+    expect(await w.page.evaluate(() => document.activeElement?.getAttribute('data-ref'))).toBe('config-text');
     expect(await row.innerText()).toMatch(new RegExp(`${MUC}.*${ORIGIN.replace(/\./g, '\\.')}.*0 of [\\d,]+`, 's'));
 
     // Jitsi Meet asks for two rooms' IDs; the console lists them and resets one

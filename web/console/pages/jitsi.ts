@@ -34,8 +34,13 @@ export async function renderJitsi(ctx: Ctx, view: HTMLElement): Promise<void> {
     r('config-title').textContent = `Setting up ${i.name} in Jitsi Meet`;
     r('config-text').textContent = configLines(i);
   };
+  /** The config.js button: its lines, with the keyboard focus on them (to select and copy). */
+  const pickConfig = (i: JitsiIntegration) => {
+    showConfig(i);
+    r('config-text').focus();
+  };
   const show = () => {
-    r('integration-rows').replaceChildren(...items.map((i) => integrationRow(i, { config: showConfig, edit, remove, rooms: rooms?.open }, ctx.canWrite)));
+    r('integration-rows').replaceChildren(...items.map((i) => integrationRow(i, { config: pickConfig, edit, remove, rooms: rooms?.open }, ctx.canWrite)));
     if (!items.length) r('integration-rows').append(h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No Jitsi deployment uses this tenant yet: add one below.')));
     showConfig(items.find((i) => i.id === shown) ?? items[0]);
   };
