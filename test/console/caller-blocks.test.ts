@@ -57,7 +57,13 @@ describe('blocked callers', () => {
     await form.getByLabel('Calling number').fill(from);
     await form.getByLabel('Calling number').press('Enter');
     await expect.poll(() => form.locator('[data-ref=block-result]').innerText()).toBe(`${from} is blocked.`);
-    expect(await form.locator('[data-ref=block-facts]').isVisible()).toBe(true);
+    const facts = form.locator('[data-ref=block-facts]');
+    expect(await facts.isVisible()).toBe(true);
+    const answer = (await expectStatus(live.h.api.get(path), 200));
+    if (Array.isArray(answer.bridges)) { // per bridge, named: { caller, bridges: [{ bridgeId, failures, limit, blocked, blockedUntil }] }
+      const bridgeName = (await expectStatus(live.h.api.get(`/api/v1/bridges/${p.bridge.id}`), 200)).name as string;
+      expect(await facts.innerText()).toMatch(new RegExp(`${bridgeName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(this tenant's bridge\\)\\s+blocked until .+; \\d+ failed entries \\(limit \\d+\\)`));
+    }
     await form.getByRole('button', { name: 'Lift the block…' }).click();
     const confirm = w.page.getByRole('dialog', { name: `Lift the block of ${from}?` });
     await confirm.waitFor();
@@ -67,7 +73,9 @@ describe('blocked callers', () => {
     await confirm.getByRole('button', { name: 'Lift the block' }).click();
     await expect.poll(() => form.locator('[data-ref=lift-result]').innerText()).toBe(`The block of ${from} is lifted: its calls are answered again.`);
     const after = await live.h.api.get(path);
-    expect(after.status === 404 || after.body.blocked === false, JSON.stringify(after.body)).toBe(true);
+    const lifted = after.status === 404 || after.body.blocked === false
+      || (Array.isArray(after.body.bridges) && after.body.bridges.every((b: { blocked: boolean }) => !b.blocked));
+    expect(lifted, JSON.stringify(after.body)).toBe(true);
     const answered = new SimulatedCall({ serviceUrl: live.base, publicBaseUrl: live.h.config.publicBaseUrl, authToken: AUTH_TOKEN, to: p.number, from });
     await answered.dial();
     expect(answered.state).toBe('gathering');

@@ -147,9 +147,27 @@ describe('a user\'s page', () => {
     w.expectOnly();
   });
 
-  it.runIf(hasUnlock)('unlocks the leader step', async () => {
+  it.runIf(hasUnlock)('unlocks the leader step, saying beside the button what the server cleared', async () => {
+    const u = p.users[0]!;
+    // wrong PINs at the leader step, from a signed call
+    const c = new SimulatedCall({ serviceUrl: live.base, publicBaseUrl: live.h.config.publicBaseUrl, authToken: AUTH_TOKEN, to: p.number });
+    await c.dial();
+    await c.press(`${u.conferenceId}#`);
+    await c.press('*#');
+    for (let k = 0; k < 2 && c.state === 'gathering' && c.gathering?.node.attrs.action?.includes('/voice/leader'); k++) await c.press('0000#');
+    const answered = w.page.waitForResponse((r) => r.url().endsWith('/leader-pin/unlock'));
     await w.page.getByRole('button', { name: 'Unlock leader step' }).click();
-    await expect.poll(() => result('unlock')).toContain('unlocked');
+    const answer = await (await answered).json() as { wasLocked: boolean; wrongPinsCleared: number };
+    expect(answer.wrongPinsCleared).toBeGreaterThan(0);
+    const n = answer.wrongPinsCleared;
+    const entries = `${n} wrong PIN ${n === 1 ? 'entry' : 'entries'}`;
+    await expect.poll(() => result('unlock')).toBe(answer.wasLocked
+      ? `The leader step is unlocked (${entries} cleared): the organizer can start meetings with their PIN again.`
+      : `The leader step was not locked; ${entries} ${n === 1 ? 'was' : 'were'} cleared: the organizer can start meetings with their PIN.`);
+    // nothing left to clear
+    await w.page.getByRole('button', { name: 'Unlock leader step' }).click();
+    await expect.poll(() => result('unlock')).toBe('The leader step was not locked: the organizer can start meetings with their PIN.');
+    await expect.poll(() => w.page.locator('[data-ref=audit-rows] tr').first().getAttribute('data-action')).toBe('leader_pin.unlocked');
     w.expectOnly();
   });
 

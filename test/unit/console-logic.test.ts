@@ -2,8 +2,9 @@
 // document, and audit events in words.
 import { describe, expect, it } from 'vitest';
 import { beforeAndAfter } from '../../web/console/audit-text.js';
+import { unlockText } from '../../web/console/pages/user.js';
 import { capabilitiesOf } from '../../web/console/capabilities.js';
-import { isBlocked, valueText } from '../../web/console/pages/caller-blocks.js';
+import { bridgeCountText, isBlocked, valueText } from '../../web/console/pages/caller-blocks.js';
 import { href, parseRoute } from '../../web/console/routes.js';
 import type { AuditEvent } from '../../web/console/types.js';
 
@@ -83,6 +84,15 @@ describe('audit events in words', () => {
   });
 });
 
+describe('an unlock in words', () => {
+  it('says whether the leader step was locked, and what was cleared', () => {
+    expect(unlockText({ wasLocked: true, wrongPinsCleared: 30 })).toBe('The leader step is unlocked (30 wrong PIN entries cleared): the organizer can start meetings with their PIN again.');
+    expect(unlockText({ wasLocked: false, wrongPinsCleared: 1 })).toBe('The leader step was not locked; 1 wrong PIN entry was cleared: the organizer can start meetings with their PIN.');
+    expect(unlockText({ wasLocked: false, wrongPinsCleared: 0 })).toBe('The leader step was not locked: the organizer can start meetings with their PIN.');
+    expect(unlockText(null)).toBe('The leader step is unlocked: the organizer can start meetings with their PIN again.');
+  });
+});
+
 describe('a caller block in words', () => {
   it('reads whatever shape the server answers, and knows a lifted block', () => {
     expect(isBlocked({ number: '+14155550100', blocked: true })).toBe(true);
@@ -90,6 +100,12 @@ describe('a caller block in words', () => {
     expect(isBlocked({ blocks: [] })).toBe(false);
     expect(isBlocked({ blocks: [{ bridgeId: T, failures: 10 }] })).toBe(true);
     expect(isBlocked({ failures: 10 })).toBe(true); // unknown: offering to lift is harmless
+    const count = { bridgeId: T, failures: 3, limit: 10, blocked: false, blockedUntil: null };
+    expect(isBlocked({ caller: '+14155550100', bridges: [count] })).toBe(false);
+    expect(isBlocked({ caller: '+14155550100', bridges: [count, { ...count, failures: 10, blocked: true }] })).toBe(true);
+    expect(bridgeCountText(count)).toBe('not blocked; 3 failed entries (limit 10)');
+    expect(bridgeCountText({ ...count, failures: 1 })).toBe('not blocked; 1 failed entry (limit 10)');
+    expect(bridgeCountText({ ...count, failures: 10, blocked: true, blockedUntil: '2026-01-01T00:00:00Z' })).toMatch(/^blocked until .+; 10 failed entries \(limit 10\)$/);
     expect(valueText([{ bridgeId: 'b1', failures: 10 }])).toBe('bridge id b1, failures 10');
     expect(valueText(true)).toBe('yes');
     expect(valueText(12000)).toBe('12,000');

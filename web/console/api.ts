@@ -4,7 +4,7 @@
 import { session } from './session.js';
 import type {
   AuditEvent, Bridge, ConferenceIdChange, Destination, DestinationBody, DialInNumber, DialInNumberBody, EnabledUser, JitsiIntegration,
-  JitsiIntegrationBody, Job, JobAccepted, LeaderPinReset, MapperRoom, Me, NewUser, Page, Tenant, TenantSettings, User,
+  JitsiIntegrationBody, Job, JobAccepted, LeaderPinReset, MapperRoom, Me, NewUser, Page, Tenant, TenantSettings, UnlockAnswer, User,
 } from './types.js';
 
 export interface FieldError { path: string; message: string }
@@ -80,7 +80,7 @@ export const api = {
   sendConferenceInfo: (t: string, u: string, toAddress?: string) =>
     call<{ emailQueued: true }>('POST', `${userPath(t, u)}/conference-info/send`, toAddress ? { toAddress } : {}),
   resetLeaderPin: (t: string, u: string, sendEmail: boolean) => call<LeaderPinReset>('POST', `${userPath(t, u)}/leader-pin/reset`, { sendEmail }),
-  unlockLeaderPin: (t: string, u: string) => call<unknown>('POST', `${userPath(t, u)}/leader-pin/unlock`, {}),
+  unlockLeaderPin: (t: string, u: string) => call<UnlockAnswer | null>('POST', `${userPath(t, u)}/leader-pin/unlock`, {}),
 
   bulkReset: (t: string, userIds: string[], sendEmail: boolean) =>
     call<JobAccepted>('POST', `${tenantPath(t)}/conference-id-resets`, { userIds, sendEmail }),

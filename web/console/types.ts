@@ -33,6 +33,7 @@ export interface NewUser {
 
 export interface ConferenceIdChange { conferenceId: string; previousConferenceId: string | null; emailQueued: boolean }
 export interface LeaderPinReset { leaderPin: string; emailQueued: boolean }
+export interface UnlockAnswer { wasLocked?: boolean; wrongPinsCleared?: number }
 
 export interface Bridge { id: string; name: string; defaultTollNumber: string | null; defaultTollFreeNumber: string | null; createdAt: string }
 

@@ -35,16 +35,41 @@ export function isBlocked(block: Record<string, unknown>): boolean {
   return true;
 }
 
+/** One bridge's count for the number, as GET /caller-blocks/{number} gives it. */
+export interface BridgeCount { bridgeId: string; failures: number; limit: number; blocked: boolean; blockedUntil: string | null }
+
+const isBridgeCount = (v: unknown): v is BridgeCount =>
+  typeof v === 'object' && v !== null && typeof (v as BridgeCount).bridgeId === 'string' && typeof (v as BridgeCount).blocked === 'boolean';
+
+/** A bridge's count in words. */
+export const bridgeCountText = (b: BridgeCount) =>
+  `${b.blocked ? `blocked${b.blockedUntil ? ` until ${dateTime(b.blockedUntil)}` : ''}` : 'not blocked'}; ${b.failures} failed ${b.failures === 1 ? 'entry' : 'entries'} (limit ${b.limit})`;
+
+/** The facts to show: per bridge (named where the key can read it) when the answer has them, else every field. */
+async function factsOf(block: Record<string, unknown>, ownBridge: string): Promise<[string, string][]> {
+  const bridges = block.bridges;
+  if (!Array.isArray(bridges) || !bridges.every(isBridgeCount)) {
+    return Object.entries(block).filter(([k]) => k !== 'number' && k !== 'caller').map(([k, v]) => [words(k), valueText(v)]);
+  }
+  if (!bridges.length) return [['Failed entries', 'none in the current window']];
+  const named = await Promise.all(bridges.map(async (b) => {
+    const name = await api.bridge(b.bridgeId).then((x) => x.name, () => `bridge ${b.bridgeId.slice(0, 8)}…`);
+    return [`${name}${b.bridgeId === ownBridge ? ' (this tenant\'s bridge)' : ''}`, bridgeCountText(b)] as [string, string];
+  }));
+  return named;
+}
+
 export function wireCallerBlocks(ctx: Ctx, view: HTMLElement): void {
   const r = <E extends HTMLElement = HTMLElement>(name: string) => ref<E>(view, name);
   const form = r<HTMLFormElement>('block-form');
   form.hidden = false;
   let number = '';
 
-  const showBlock = (block: Record<string, unknown> | null) => {
+  const showBlock = async (block: Record<string, unknown> | null) => {
     const facts = r('block-facts');
+    const shown = block ? await factsOf(block, ctx.tenant.bridgeId) : [];
     facts.hidden = block === null;
-    facts.replaceChildren(...(block ? Object.entries(block).filter(([k]) => k !== 'number').flatMap(([k, v]) => [h('dt', {}, words(k)), h('dd', {}, valueText(v))]) : []));
+    facts.replaceChildren(...shown.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
     const blocked = block !== null && isBlocked(block);
     r('lift-row').hidden = !blocked;
     r<HTMLButtonElement>('lift').disabled = !ctx.canWrite;
@@ -54,11 +79,11 @@ export function wireCallerBlocks(ctx: Ctx, view: HTMLElement): void {
 
   onSubmit(form, async (button) => {
     number = r<HTMLInputElement>('block-number').value.trim();
-    showBlock(null);
+    await showBlock(null);
     await act(button, r('block-result'), async () => {
       try {
         const block = await api.callerBlock(number);
-        return showBlock(block) ? `${number} is blocked.` : `${number} is not blocked.`;
+        return (await showBlock(block)) ? `${number} is blocked.` : `${number} is not blocked.`;
       } catch (err) {
         if (err instanceof ApiError && err.status === 404 && err.code === 'not_found') return `${number} is not blocked.`;
         throw err;
