@@ -222,6 +222,23 @@ describe('a user\'s page', () => {
     w.expectOnly();
   });
 
+  it('sends a tenant key\'s conference info to the user\'s own address only', async () => {
+    const u = p.users[1]!;
+    const key = (await expectStatus(live.h.api.post('/api/v1/api-keys', { name: 'Contoso admin', tenantId: p.tenant.id }), 201)).key;
+    const page = await WatchedPage.open(live);
+    await signIn(page.page, live.base, key, `#/t/${p.tenant.id}/users/${u.id}`);
+    await page.page.locator('[data-ref=conference-id]').filter({ hasText: u.conferenceId! }).waitFor();
+    expect(await page.page.getByLabel('Send to').isHidden()).toBe(true);
+    expect(await page.page.locator('[data-ref=info-to-hint]').innerText()).toContain('another address needs a platform key');
+    await page.page.getByRole('button', { name: 'Send conference info' }).click();
+    await expect.poll(() => page.page.locator('[data-ref=send-info-result]').innerText()).toBe(`The conference info is queued for ${u.email}.`);
+    const { rows } = await live.h.services.db.query<{ to: string | null }>(
+      "SELECT payload->>'to' AS to FROM outbox WHERE payload->>'userId' = $1 AND payload->>'template' = 'conference_info'", [u.id]);
+    expect(rows.map((r) => r.to ?? u.email)).toEqual([u.email]);
+    page.expectOnly();
+    await page.close();
+  });
+
   it('shows a read-only key the user with every action disabled, saying why', async () => {
     const ro = await expectStatus(live.h.api.post('/api/v1/api-keys', { name: 'auditor', tenantId: p.tenant.id, readOnly: true }), 201);
     const page = await WatchedPage.open(live);

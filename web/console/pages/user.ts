@@ -20,6 +20,9 @@ export async function renderUser(ctx: Ctx, view: HTMLElement, route: { id?: stri
   r<HTMLAnchorElement>('back').href = href(t, 'users');
   r<HTMLAnchorElement>('audit-link').href = href(t, 'audit', undefined, { user: user.id });
   r<HTMLInputElement>('info-to').placeholder = user.email;
+  // the API sends another address's copy for platform keys only
+  r('info-to-label').hidden = !ctx.isPlatform;
+  r('info-to-hint').hidden = ctx.isPlatform;
 
   const show = (u: User) => {
     user = u;
