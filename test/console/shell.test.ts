@@ -148,14 +148,14 @@ describe('the admin console frame', () => {
     // from the top: the header's controls, then the navigation in its visual order, then the page
     await w.page.mouse.click(2, 2);
     const order: string[] = [];
-    for (let k = 0; k < 9; k++) {
+    for (let k = 0; k < 10; k++) {
       await w.page.keyboard.press('Tab');
       order.push(await w.page.evaluate(() => {
         const el = document.activeElement as HTMLInputElement | null;
         return (el?.getAttribute('aria-label') ?? el?.labels?.[0]?.textContent ?? el?.textContent ?? '').trim();
       }));
     }
-    expect(order).toEqual(['Change tenant', 'Sign out', 'Users', 'Audio conferencing', 'Dial-in numbers', 'Jobs', 'Audit log', 'Search users', 'Enable a user…']);
+    expect(order).toEqual(['Change tenant', 'Sign out', 'Users', 'Audio conferencing', 'Meeting destinations', 'Dial-in numbers', 'Jobs', 'Audit log', 'Search users', 'Enable a user…']);
     // Enter on a navigation link opens the page and moves the focus to its heading
     for (let k = 0; k < 2; k++) await w.page.keyboard.press('Shift+Tab');
     await w.page.keyboard.press('Enter');
@@ -169,7 +169,7 @@ describe('the admin console frame', () => {
   it('fits a 390-pixel-wide screen on every page', async () => {
     const w = await WatchedPage.open(live, NARROW);
     await signIn(w.page, live.base, BOOTSTRAP_KEY, `#/t/${p.tenant.id}/users`);
-    for (const [link, heading] of [['Users', 'Users'], ['Audio conferencing', 'Audio conferencing'], ['Dial-in numbers', 'Dial-in numbers'], ['Jobs', 'Jobs'], ['Audit log', 'Audit log']] as const) {
+    for (const [link, heading] of [['Users', 'Users'], ['Audio conferencing', 'Audio conferencing'], ['Meeting destinations', 'Meeting destinations'], ['Dial-in numbers', 'Dial-in numbers'], ['Jobs', 'Jobs'], ['Audit log', 'Audit log']] as const) {
       await w.page.getByRole('navigation').getByRole('link', { name: link }).click();
       await w.page.getByRole('heading', { name: heading, exact: true }).waitFor();
       await w.page.waitForLoadState('networkidle');

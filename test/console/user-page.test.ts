@@ -147,9 +147,28 @@ describe('a user\'s page', () => {
     w.expectOnly();
   });
 
-  it.runIf(hasUnlock)('unlocks the leader step', async () => {
+  it.runIf(hasUnlock)('unlocks the leader step, saying beside the button what the server cleared', async () => {
+    const u = p.users[0]!;
+    // wrong PINs at the leader step, from a signed call
+    const c = new SimulatedCall({ serviceUrl: live.base, publicBaseUrl: live.h.config.publicBaseUrl, authToken: AUTH_TOKEN, to: p.number });
+    await c.dial();
+    await c.press(`${u.conferenceId}#`);
+    await c.press('*#');
+    expect(c.transcript()).toMatch(/enter your leader PIN/);
+    for (let k = 0; k < 2 && c.state === 'gathering'; k++) await c.press('0000#'); // wrong, and asked again
+    const answered = w.page.waitForResponse((r) => r.url().endsWith('/leader-pin/unlock'));
     await w.page.getByRole('button', { name: 'Unlock leader step' }).click();
-    await expect.poll(() => result('unlock')).toContain('unlocked');
+    const answer = await (await answered).json() as { wasLocked: boolean; wrongPinsCleared: number };
+    expect(answer.wrongPinsCleared).toBeGreaterThan(0);
+    const n = answer.wrongPinsCleared;
+    const entries = `${n} wrong PIN ${n === 1 ? 'entry' : 'entries'}`;
+    await expect.poll(() => result('unlock')).toBe(answer.wasLocked
+      ? `The leader step is unlocked (${entries} cleared): the organizer can start meetings with their PIN again.`
+      : `The leader step was not locked; ${entries} ${n === 1 ? 'was' : 'were'} cleared: the organizer can start meetings with their PIN.`);
+    // nothing left to clear
+    await w.page.getByRole('button', { name: 'Unlock leader step' }).click();
+    await expect.poll(() => result('unlock')).toBe('The leader step was not locked: the organizer can start meetings with their PIN.');
+    await expect.poll(() => w.page.locator('[data-ref=audit-rows] tr').first().getAttribute('data-action')).toBe('leader_pin.unlocked');
     w.expectOnly();
   });
 
@@ -202,6 +221,23 @@ describe('a user\'s page', () => {
     expect(await live.h.services.directory.lookupConferenceId(p.bridge.id, Number(u.conferenceId))).toMatchObject({ status: 'retired' });
     expect((await callWith(u.conferenceId!)).state).not.toBe('conference');
     w.expectOnly();
+  });
+
+  it('sends a tenant key\'s conference info to the user\'s own address only', async () => {
+    const u = p.users[1]!;
+    const key = (await expectStatus(live.h.api.post('/api/v1/api-keys', { name: 'Contoso admin', tenantId: p.tenant.id }), 201)).key;
+    const page = await WatchedPage.open(live);
+    await signIn(page.page, live.base, key, `#/t/${p.tenant.id}/users/${u.id}`);
+    await page.page.locator('[data-ref=conference-id]').filter({ hasText: u.conferenceId! }).waitFor();
+    expect(await page.page.getByLabel('Send to').isHidden()).toBe(true);
+    expect(await page.page.locator('[data-ref=info-to-hint]').innerText()).toContain('another address needs a platform key');
+    await page.page.getByRole('button', { name: 'Send conference info' }).click();
+    await expect.poll(() => page.page.locator('[data-ref=send-info-result]').innerText()).toBe(`The conference info is queued for ${u.email}.`);
+    const { rows } = await live.h.services.db.query<{ to: string | null }>(
+      "SELECT payload->>'to' AS to FROM outbox WHERE payload->>'userId' = $1 AND payload->>'template' = 'conference_info'", [u.id]);
+    expect(rows.map((r) => r.to ?? u.email)).toEqual([u.email]);
+    page.expectOnly();
+    await page.close();
   });
 
   it('shows a read-only key the user with every action disabled, saying why', async () => {

@@ -2,7 +2,9 @@
 // document, and audit events in words.
 import { describe, expect, it } from 'vitest';
 import { beforeAndAfter } from '../../web/console/audit-text.js';
+import { unlockText } from '../../web/console/pages/user.js';
 import { capabilitiesOf } from '../../web/console/capabilities.js';
+import { bridgeCountText, isBlocked, valueText } from '../../web/console/pages/caller-blocks.js';
 import { href, parseRoute } from '../../web/console/routes.js';
 import type { AuditEvent } from '../../web/console/types.js';
 
@@ -31,19 +33,30 @@ describe('console routes', () => {
 describe('what the console learns from /openapi.json', () => {
   const q = (...names: string[]) => ({ parameters: names.map((name) => ({ name, in: 'query' })) });
   it('offers a feature only when its operation (and query parameter) is documented', () => {
-    expect(capabilitiesOf({})).toEqual({ tenantList: false, tenantSearch: false, userSearch: false, leaderPinUnlock: false, auditFilters: false });
+    const none = {
+      tenantList: false, tenantSearch: false, userSearch: false, leaderPinUnlock: false, auditFilters: false,
+      destinations: false, jitsi: false, mapperRooms: false, callerBlocks: false,
+    };
+    expect(capabilitiesOf({})).toEqual(none);
     expect(capabilitiesOf({
       '/api/v1/tenants': { get: q('q', 'cursor'), post: {} },
       '/api/v1/tenants/{tenantId}/users': { get: q('email', 'q') },
       '/api/v1/tenants/{tenantId}/users/{userId}/leader-pin/unlock': { post: {} },
       '/api/v1/tenants/{tenantId}/audit-events': { get: q('targetId', 'action') },
-    })).toEqual({ tenantList: true, tenantSearch: true, userSearch: true, leaderPinUnlock: true, auditFilters: true });
+      '/api/v1/tenants/{tenantId}/destination': { get: {}, put: {}, delete: {} },
+      '/api/v1/tenants/{tenantId}/jitsi-integrations': { get: {}, post: {} },
+      '/api/v1/tenants/{tenantId}/jitsi-integrations/{integrationId}/rooms': { get: q('cursor') },
+      '/api/v1/caller-blocks/{number}': { get: {}, delete: {} },
+    })).toEqual(Object.fromEntries(Object.keys(none).map((k) => [k, true])));
     expect(capabilitiesOf({
       '/api/v1/tenants': { post: {} },
       '/api/v1/tenants/{tenantId}/users': { get: q('email') },
       '/api/v1/tenants/{tenantId}/users/{userId}/leader-pin/unlock': { get: {} },
       '/api/v1/tenants/{tenantId}/audit-events': { get: q('targetId') },
-    })).toEqual({ tenantList: false, tenantSearch: false, userSearch: false, leaderPinUnlock: false, auditFilters: false });
+      '/api/v1/tenants/{tenantId}/destination': { get: {} },
+      '/api/v1/caller-blocks/{number}': { get: {} },
+      '/api/v1/caller-blocks': { get: {}, delete: {} },
+    })).toEqual(none);
   });
 });
 
@@ -59,5 +72,42 @@ describe('audit events in words', () => {
     expect(beforeAndAfter(event('tenant.updated', { sendEmailByDefault: false }))).toEqual({ before: '–', after: 'emails by default off' });
     expect(beforeAndAfter(event('user.disabled', { retiredConferenceIds: ['1234567'] })).before).toBe('ID 1234567');
     expect(beforeAndAfter(event('something.new', { a: 1, b: { c: 2 } }))).toEqual({ before: '–', after: 'a: 1; b: {"c":2}' });
+  });
+
+  it('says where callers go, and passwords only as set, kept or removed', () => {
+    expect(beforeAndAfter(event('destination.updated', { kind: 'sip', uriTemplate: 'sip:j@pbx.example.com', roomHeader: 'X-Room', roleHeader: null, sipAuth: 'set', roomPassword: 'none' })).after)
+      .toBe('sip:j@pbx.example.com, room in X-Room; SIP credentials set');
+    expect(beforeAndAfter(event('destination.updated', { kind: 'twilio', sipAuth: 'none', roomPassword: 'none' })).after).toBe('Twilio conference rooms');
+    expect(beforeAndAfter(event('jitsi_integration.updated', { allowedOrigins: ['https://a.example', 'https://b.example'] })).after).toBe('origins https://a.example, https://b.example');
+    const room = { ...event('conference_id.reset', { previousConferenceId: '1234567', conference: 'r@conference.example' }), target: { type: 'jitsi_room', id: U } };
+    expect(beforeAndAfter(room)).toEqual({ before: 'ID 1234567 of r@conference.example', after: 'a new ID at the room\'s next lookup' });
+  });
+});
+
+describe('an unlock in words', () => {
+  it('says whether the leader step was locked, and what was cleared', () => {
+    expect(unlockText({ wasLocked: true, wrongPinsCleared: 30 })).toBe('The leader step is unlocked (30 wrong PIN entries cleared): the organizer can start meetings with their PIN again.');
+    expect(unlockText({ wasLocked: false, wrongPinsCleared: 1 })).toBe('The leader step was not locked; 1 wrong PIN entry was cleared: the organizer can start meetings with their PIN.');
+    expect(unlockText({ wasLocked: false, wrongPinsCleared: 0 })).toBe('The leader step was not locked: the organizer can start meetings with their PIN.');
+    expect(unlockText(null)).toBe('The leader step is unlocked: the organizer can start meetings with their PIN again.');
+  });
+});
+
+describe('a caller block in words', () => {
+  it('reads whatever shape the server answers, and knows a lifted block', () => {
+    expect(isBlocked({ number: '+14155550100', blocked: true })).toBe(true);
+    expect(isBlocked({ number: '+14155550100', blocked: false })).toBe(false);
+    expect(isBlocked({ blocks: [] })).toBe(false);
+    expect(isBlocked({ blocks: [{ bridgeId: T, failures: 10 }] })).toBe(true);
+    expect(isBlocked({ failures: 10 })).toBe(true); // unknown: offering to lift is harmless
+    const count = { bridgeId: T, failures: 3, limit: 10, blocked: false, blockedUntil: null };
+    expect(isBlocked({ caller: '+14155550100', bridges: [count] })).toBe(false);
+    expect(isBlocked({ caller: '+14155550100', bridges: [count, { ...count, failures: 10, blocked: true }] })).toBe(true);
+    expect(bridgeCountText(count)).toBe('not blocked; 3 failed entries (limit 10)');
+    expect(bridgeCountText({ ...count, failures: 1 })).toBe('not blocked; 1 failed entry (limit 10)');
+    expect(bridgeCountText({ ...count, failures: 10, blocked: true, blockedUntil: '2026-01-01T00:00:00Z' })).toMatch(/^blocked until .+; 10 failed entries \(limit 10\)$/);
+    expect(valueText([{ bridgeId: 'b1', failures: 10 }])).toBe('bridge id b1, failures 10');
+    expect(valueText(true)).toBe('yes');
+    expect(valueText(12000)).toBe('12,000');
   });
 });

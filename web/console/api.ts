@@ -3,8 +3,8 @@
 // field errors; errors.ts puts them into words.
 import { session } from './session.js';
 import type {
-  AuditEvent, Bridge, ConferenceIdChange, DialInNumber, DialInNumberBody, EnabledUser, Job, JobAccepted, LeaderPinReset, Me,
-  NewUser, Page, Tenant, TenantSettings, User,
+  AuditEvent, Bridge, ConferenceIdChange, Destination, DestinationBody, DialInNumber, DialInNumberBody, EnabledUser, JitsiIntegration,
+  JitsiIntegrationBody, Job, JobAccepted, LeaderPinReset, MapperRoom, Me, NewUser, Page, Tenant, TenantSettings, UnlockAnswer, User,
 } from './types.js';
 
 export interface FieldError { path: string; message: string }
@@ -80,7 +80,7 @@ export const api = {
   sendConferenceInfo: (t: string, u: string, toAddress?: string) =>
     call<{ emailQueued: true }>('POST', `${userPath(t, u)}/conference-info/send`, toAddress ? { toAddress } : {}),
   resetLeaderPin: (t: string, u: string, sendEmail: boolean) => call<LeaderPinReset>('POST', `${userPath(t, u)}/leader-pin/reset`, { sendEmail }),
-  unlockLeaderPin: (t: string, u: string) => call<unknown>('POST', `${userPath(t, u)}/leader-pin/unlock`, {}),
+  unlockLeaderPin: (t: string, u: string) => call<UnlockAnswer | null>('POST', `${userPath(t, u)}/leader-pin/unlock`, {}),
 
   bulkReset: (t: string, userIds: string[], sendEmail: boolean) =>
     call<JobAccepted>('POST', `${tenantPath(t)}/conference-id-resets`, { userIds, sendEmail }),
@@ -95,4 +95,25 @@ export const api = {
   putNumber: (n: string, body: DialInNumberBody) => call<DialInNumber>('PUT', `/dial-in-numbers/${seg(n)}`, body),
   deleteNumber: (n: string) => call<null>('DELETE', `/dial-in-numbers/${seg(n)}`),
   moveDefaultNumber: (b: string, from: string, to: string) => call<JobAccepted>('POST', `/bridges/${seg(b)}/default-number-moves`, { from, to }),
+
+  /** A tenant's destination (`/tenants/{t}`) or a bridge's (`/bridges/{b}`). */
+  destination: (owner: string) => call<Destination>('GET', `${owner}/destination`),
+  putDestination: (owner: string, body: DestinationBody) => call<Destination>('PUT', `${owner}/destination`, body),
+  removeDestination: (owner: string) => call<null>('DELETE', `${owner}/destination`),
+
+  jitsiIntegrations: (t: string) => call<{ items: JitsiIntegration[] }>('GET', `${tenantPath(t)}/jitsi-integrations`),
+  createJitsiIntegration: (t: string, body: JitsiIntegrationBody) => call<JitsiIntegration>('POST', `${tenantPath(t)}/jitsi-integrations`, body),
+  updateJitsiIntegration: (t: string, i: string, body: Partial<JitsiIntegrationBody>) =>
+    call<JitsiIntegration>('PATCH', `${tenantPath(t)}/jitsi-integrations/${seg(i)}`, body),
+  deleteJitsiIntegration: (t: string, i: string) => call<null>('DELETE', `${tenantPath(t)}/jitsi-integrations/${seg(i)}`),
+  mapperRooms: (t: string, i: string, q: { cursor?: string; limit: number }) =>
+    call<Page<MapperRoom>>('GET', `${tenantPath(t)}/jitsi-integrations/${seg(i)}/rooms${query(q)}`),
+  resetMapperId: (t: string, i: string, room: string) =>
+    call<{ previousConferenceId: string | null }>('POST', `${tenantPath(t)}/jitsi-integrations/${seg(i)}/rooms/${seg(room)}/conference-id/reset`, {}),
+
+  callerBlock: (number: string) => call<Record<string, unknown>>('GET', `/caller-blocks/${seg(number)}`),
+  liftCallerBlock: (number: string) => call<unknown>('DELETE', `/caller-blocks/${seg(number)}`),
 };
+
+/** The API path of a tenant or a bridge, for the calls that exist for both (destinations). */
+export const ownerPath = { tenant: tenantPath, bridge: (b: string) => `/bridges/${seg(b)}` };

@@ -18,6 +18,11 @@ const ACTIONS: Record<string, string> = {
   'tenant.updated': 'Changed tenant settings',
   'api_key.created': 'Created an API key',
   'api_key.revoked': 'Revoked an API key',
+  'destination.updated': 'Changed the meeting destination',
+  'destination.removed': 'Removed the meeting destination',
+  'jitsi_integration.created': 'Added a Jitsi integration',
+  'jitsi_integration.updated': 'Changed a Jitsi integration',
+  'jitsi_integration.deleted': 'Deleted a Jitsi integration',
 };
 
 /** The actions the audit page offers as filters, with their labels. */
@@ -49,12 +54,41 @@ function generic(details: Record<string, unknown>): string {
 const emailNote = (d: Record<string, unknown>) => (d.emailQueued === true ? '; email sent to the user' : '');
 const str = (v: unknown) => (v === null || v === undefined || v === '' ? '–' : String(v));
 
+/** A destination's audit details: where callers go; passwords only as set, kept or removed. */
+function destinationText(d: Record<string, unknown>): string {
+  if (d.kind !== 'sip') return 'Twilio conference rooms';
+  const secrets = [['sipAuth', 'SIP credentials'], ['roomPassword', 'room password']]
+    .filter(([k]) => d[k!] && d[k!] !== 'none').map(([k, label]) => `${label} ${String(d[k!])}`);
+  return [`${str(d.uriTemplate)}, room in ${str(d.roomHeader)}`, ...secrets].join('; ');
+}
+
+function integrationText(d: Record<string, unknown>): string {
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String).join(', ') : str(v));
+  const parts = [
+    d.name !== undefined && `“${str(d.name)}”`,
+    d.mucDomains !== undefined && `MUC domains ${list(d.mucDomains)}`,
+    d.allowedOrigins !== undefined && `origins ${list(d.allowedOrigins)}`,
+    d.maxLiveIds !== undefined && `at most ${str(d.maxLiveIds)} live IDs`,
+  ].filter(Boolean);
+  return parts.length ? parts.join('; ') : '–';
+}
+
 export function beforeAndAfter(e: AuditEvent): { before: string; after: string } {
   const d = e.details;
   switch (e.action) {
     case 'conference_id.reset':
     case 'conference_id.set':
+      if (e.target.type === 'jitsi_room') return { before: `ID ${str(d.previousConferenceId)} of ${str(d.conference)}`, after: 'a new ID at the room\'s next lookup' };
       return { before: `ID ${str(d.previousConferenceId)}`, after: `ID ${str(d.conferenceId)}${emailNote(d)}` };
+    case 'destination.updated':
+      return { before: '–', after: destinationText(d) };
+    case 'destination.removed':
+      return { before: 'its own destination', after: 'the bridge\'s destination, or Twilio conference rooms' };
+    case 'jitsi_integration.created':
+    case 'jitsi_integration.updated':
+      return { before: '–', after: integrationText(d) };
+    case 'jitsi_integration.deleted':
+      return { before: '–', after: `deleted; ${str(d.retiredConferenceIds)} conference IDs refused from now on` };
     case 'user.enabled':
       return { before: 'not enabled', after: `ID ${str(d.conferenceId)}${d.provider === 'third_party' ? ' (third-party provider)' : ''}${emailNote(d)}` };
     case 'user.disabled': {

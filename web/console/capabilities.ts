@@ -13,12 +13,23 @@ export interface Capabilities {
   leaderPinUnlock: boolean;
   /** GET /tenants/{t}/audit-events?targetId=&action= */
   auditFilters: boolean;
+  /** GET/PUT /tenants/{t}/destination: SIP destinations (Jigasi, BigBlueButton, a SIP bridge). */
+  destinations: boolean;
+  /** GET/POST /tenants/{t}/jitsi-integrations: the Jitsi-compatible conference mapper. */
+  jitsi: boolean;
+  /** GET /tenants/{t}/jitsi-integrations/{i}/rooms: the mapper's rooms, their IDs to reset. */
+  mapperRooms: boolean;
+  /** GET/DELETE /caller-blocks/{number} (platform keys): see and lift a calling number's block. */
+  callerBlocks: boolean;
 }
 
 interface Operation { parameters?: { name: string; in: string }[] }
 type Paths = Record<string, Record<string, Operation | undefined> | undefined>;
 
-const NONE: Capabilities = { tenantList: false, tenantSearch: false, userSearch: false, leaderPinUnlock: false, auditFilters: false };
+const NONE: Capabilities = {
+  tenantList: false, tenantSearch: false, userSearch: false, leaderPinUnlock: false, auditFilters: false,
+  destinations: false, jitsi: false, mapperRooms: false, callerBlocks: false,
+};
 
 export function capabilitiesOf(paths: Paths): Capabilities {
   const op = (method: string, path: string) => paths[`/api/v1${path}`]?.[method];
@@ -33,6 +44,11 @@ export function capabilitiesOf(paths: Paths): Capabilities {
     userSearch: takes('get', user, 'q'),
     leaderPinUnlock: op('post', `${user}/{userId}/leader-pin/unlock`) !== undefined,
     auditFilters: takes('get', '/tenants/{tenantId}/audit-events', 'targetId', 'action'),
+    destinations: op('get', '/tenants/{tenantId}/destination') !== undefined && op('put', '/tenants/{tenantId}/destination') !== undefined,
+    jitsi: op('get', '/tenants/{tenantId}/jitsi-integrations') !== undefined,
+    mapperRooms: op('get', '/tenants/{tenantId}/jitsi-integrations/{integrationId}/rooms') !== undefined,
+    // the parameter's name is the server's business: any /caller-blocks/{...} with GET and DELETE
+    callerBlocks: Object.entries(paths).some(([p, ops]) => /^\/api\/v1\/caller-blocks\/\{[^}]+\}$/.test(p) && !!ops?.get && !!ops.delete),
   };
 }
 

@@ -11,6 +11,7 @@ import { inWords } from './errors.js';
 import { say } from './feedback.js';
 import { renderAudit } from './pages/audit.js';
 import { renderJobs } from './pages/jobs.js';
+import { renderMeetings } from './pages/meetings.js';
 import { renderNumbers } from './pages/numbers.js';
 import { renderSettings } from './pages/settings.js';
 import { renderTenants } from './pages/tenants.js';
@@ -21,7 +22,7 @@ import { session } from './session.js';
 import type { Me, Tenant } from './types.js';
 
 const PAGES: Record<PageName, PageRender> = {
-  users: renderUsers, user: renderUser, settings: renderSettings, numbers: renderNumbers, jobs: renderJobs, audit: renderAudit,
+  users: renderUsers, user: renderUser, settings: renderSettings, meetings: renderMeetings, numbers: renderNumbers, jobs: renderJobs, audit: renderAudit,
 };
 
 const capabilities: Promise<Capabilities> = loadCapabilities();
@@ -75,6 +76,7 @@ async function show(): Promise<void> {
   view.replaceChildren();
   const route = parseRoute(location.hash);
   const caps = await capabilities;
+  byId('nav').querySelector<HTMLElement>('a[data-section=meetings]')!.hidden = !caps.destinations && !caps.jitsi;
   if (!route || (route.page === 'tenants' && me.tenantId)) {
     location.replace(me.tenantId ? href(me.tenantId, 'users') : '#/tenants');
     return;

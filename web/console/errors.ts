@@ -8,12 +8,19 @@ const FIELD_LABELS: Record<string, string> = {
   bridgeId: 'Bridge', type: 'Type', primaryLanguage: 'Primary language', secondaryLanguages: 'Other languages', city: 'City',
   country: 'Country', defaultTollNumber: 'Default toll number', defaultTollFreeNumber: 'Default toll-free number',
   from: 'From', to: 'To', userIds: 'Users', cursor: 'Page', q: 'Search',
+  kind: 'Callers go to', uriTemplate: 'SIP URI', roomHeader: 'Room header', roleHeader: 'Role header', sipAuth: 'SIP credentials',
+  username: 'username', password: 'password', roomPassword: 'Room password', header: 'header',
+  mucDomains: 'MUC domains', allowedOrigins: 'Allowed origins', maxLiveIds: 'Most live conference IDs',
 };
 
 /** `secondaryLanguages.0` → "Other languages #1". */
 const label = (path: string) => path.split('.').map((part, k) => (k === 0 ? FIELD_LABELS[part] ?? part : /^\d+$/.test(part) ? `#${Number(part) + 1}` : part)).join(' ');
 
+/** A form filled in a way the API would refuse, said before anything is sent. */
+export class FormProblem extends Error {}
+
 export function inWords(err: unknown): string {
+  if (err instanceof FormProblem) return err.message;
   if (!(err instanceof ApiError)) return 'The server could not be reached: check the connection and try again.';
   const detail = err.detail || err.title;
   switch (err.status) {

@@ -1,14 +1,14 @@
 // Where the console is, in the URL's fragment (never sent to the server, and never holding the
 // key): #/tenants, #/t/<tenant>/users, #/t/<tenant>/users/<user>, #/t/<tenant>/settings,
-// #/t/<tenant>/numbers, #/t/<tenant>/jobs, #/t/<tenant>/audit?user=<id>&action=<action>.
+// #/t/<tenant>/meetings, #/t/<tenant>/numbers, #/t/<tenant>/jobs, #/t/<tenant>/audit?user=<id>&action=<action>.
 
-export type PageName = 'users' | 'user' | 'settings' | 'numbers' | 'jobs' | 'audit';
+export type PageName = 'users' | 'user' | 'settings' | 'meetings' | 'numbers' | 'jobs' | 'audit';
 
 export type Route =
   | { page: 'tenants' }
   | { page: PageName; tenantId: string; id?: string; params: URLSearchParams };
 
-const PAGES: readonly string[] = ['users', 'settings', 'numbers', 'jobs', 'audit'];
+const PAGES: readonly string[] = ['users', 'settings', 'meetings', 'numbers', 'jobs', 'audit'];
 
 export function parseRoute(hash: string): Route | null {
   const [path = '', search = ''] = hash.replace(/^#/, '').split('?');

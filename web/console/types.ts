@@ -33,6 +33,7 @@ export interface NewUser {
 
 export interface ConferenceIdChange { conferenceId: string; previousConferenceId: string | null; emailQueued: boolean }
 export interface LeaderPinReset { leaderPin: string; emailQueued: boolean }
+export interface UnlockAnswer { wasLocked?: boolean; wrongPinsCleared?: number }
 
 export interface Bridge { id: string; name: string; defaultTollNumber: string | null; defaultTollFreeNumber: string | null; createdAt: string }
 
@@ -55,3 +56,25 @@ export interface AuditEvent {
   id: string; at: string; actor: { apiKeyId: string | null; name: string }; action: string;
   target: { type: string; id: string }; details: Record<string, unknown>;
 }
+
+/** Where a valid conference ID leads (passwords are write-only: only whether one is set). */
+export type DestinationScope = 'tenant' | 'bridge' | 'default';
+export interface Destination {
+  scope: DestinationScope; kind: 'twilio' | 'sip';
+  uriTemplate: string | null; roomHeader: string | null; roleHeader: string | null;
+  sipAuth: { username: string } | null; roomPassword: { header: string } | null; updatedAt: string | null;
+}
+/** PUT .../destination: a password left out is kept, null removes it. */
+export type DestinationBody =
+  | { kind: 'twilio' }
+  | {
+    kind: 'sip'; uriTemplate: string; roomHeader: string; roleHeader: string | null;
+    sipAuth?: { username: string; password: string } | null; roomPassword?: { header: string; password: string } | null;
+  };
+
+export interface JitsiIntegration {
+  id: string; tenantId: string; name: string; mucDomains: string[]; allowedOrigins: string[];
+  maxLiveIds: number; liveIds: number; dialInConfCodeUrl: string; dialInNumbersUrl: string; createdAt: string; updatedAt: string;
+}
+export interface JitsiIntegrationBody { name: string; mucDomains: string[]; allowedOrigins: string[]; maxLiveIds?: number }
+export interface MapperRoom { id: string; conference: string; conferenceId: string | null; expiresAt: string | null; lastLookupAt: string; createdAt: string }

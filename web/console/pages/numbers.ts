@@ -8,6 +8,7 @@ import { fromTemplate, h, onSubmit, ref } from '../dom.js';
 import { act } from '../feedback.js';
 import { href } from '../routes.js';
 import type { Bridge, DialInNumber, NumberType } from '../types.js';
+import { wireCallerBlocks } from './caller-blocks.js';
 import { trackJob } from './jobs.js';
 
 const typeText = (t: NumberType) => (t === 'toll' ? 'Toll' : 'Toll-free');
@@ -22,6 +23,7 @@ export async function renderNumbers(ctx: Ctx, view: HTMLElement): Promise<void> 
   }
   r('intro').textContent = 'The numbers callers dial for this tenant\'s meetings, on its bridge. A bridge may serve several tenants: changes here reach all of them.';
   r('platform').hidden = false;
+  if (ctx.caps.callerBlocks) wireCallerBlocks(ctx, view);
   for (const name of ['bridge-name', 'default-toll', 'default-toll-free', 'move-from', 'move-to']) {
     r(name).addEventListener('input', (e) => { (e.currentTarget as HTMLElement).dataset.edited = 'yes'; });
   }

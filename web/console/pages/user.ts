@@ -8,7 +8,7 @@ import { dateTime, fromTemplate, onSubmit, ref } from '../dom.js';
 import { act, say } from '../feedback.js';
 import { conferenceIdText, lastChange, providerText, whyNoIdActions } from '../present.js';
 import { href } from '../routes.js';
-import type { User } from '../types.js';
+import type { UnlockAnswer, User } from '../types.js';
 import { auditPage, showAuditRows } from './audit-rows.js';
 
 export async function renderUser(ctx: Ctx, view: HTMLElement, route: { id?: string }): Promise<void> {
@@ -20,6 +20,9 @@ export async function renderUser(ctx: Ctx, view: HTMLElement, route: { id?: stri
   r<HTMLAnchorElement>('back').href = href(t, 'users');
   r<HTMLAnchorElement>('audit-link').href = href(t, 'audit', undefined, { user: user.id });
   r<HTMLInputElement>('info-to').placeholder = user.email;
+  // the API sends another address's copy for platform keys only
+  r('info-to-label').hidden = !ctx.isPlatform;
+  r('info-to-hint').hidden = ctx.isPlatform;
 
   const show = (u: User) => {
     user = u;
@@ -116,9 +119,9 @@ export async function renderUser(ctx: Ctx, view: HTMLElement, route: { id?: stri
   // Only when the server has it (issue: organizers locked out by wrong PINs); see capabilities.ts.
   r('unlock-row').hidden = !ctx.caps.leaderPinUnlock;
   r('unlock').addEventListener('click', () => void act(r('unlock'), r('unlock-result'), async () => {
-    await api.unlockLeaderPin(t, user.id);
+    const answer = await api.unlockLeaderPin(t, user.id);
     await loadAudit();
-    return 'The leader step is unlocked: the organizer can start meetings with their PIN again.';
+    return unlockText(answer);
   }));
 
   onSubmit(r<HTMLFormElement>('send-info-form'), async (button) => {
@@ -149,4 +152,12 @@ export async function renderUser(ctx: Ctx, view: HTMLElement, route: { id?: stri
 
   show(user);
   await loadAudit();
+}
+
+/** The unlock's answer in words (`{ wasLocked, wrongPinsCleared }`; an answer without them: unlocked). */
+export function unlockText(answer: UnlockAnswer | null): string {
+  const cleared = answer?.wrongPinsCleared ?? 0;
+  const entries = `${cleared} wrong PIN ${cleared === 1 ? 'entry' : 'entries'}`;
+  if (answer?.wasLocked === false) return `The leader step was not locked${cleared ? `; ${entries} ${cleared === 1 ? 'was' : 'were'} cleared` : ''}: the organizer can start meetings with their PIN.`;
+  return `The leader step is unlocked${cleared ? ` (${entries} cleared)` : ''}: the organizer can start meetings with their PIN again.`;
 }
