@@ -294,6 +294,21 @@ describe('GET /bridges', () => {
   });
 });
 
+describe('GET /tenants/{t}/dial-in-numbers', () => {
+  it('a tenant\'s keys (read-only ones too) read their bridge and its numbers, never another tenant\'s', async () => {
+    const path = (t: { id: string }) => `/api/v1/tenants/${t.id}/dial-in-numbers`;
+    const platformView = (await expectStatus(h.api.get(`/api/v1/dial-in-numbers?bridgeId=${mine.tenant.bridgeId}`), 200)).items;
+    expect(platformView.length).toBeGreaterThan(0);
+    for (const key of [keys.own, keys.ownReadOnly]) {
+      const body = await expectStatus(adminClient(h.app, key).get(path(mine.tenant)), 200);
+      expect(body.bridge.id).toBe(mine.tenant.bridgeId);
+      expect(body.items).toEqual(platformView);
+    }
+    expect((await adminClient(h.app, keys.other).get(path(mine.tenant))).status).toBe(404);
+    expect((await adminClient(h.app, keys.own).put(path(mine.tenant)).send({})).status).toBe(405);
+  });
+});
+
 describe('GET /api-keys', () => {
   const ids = async (key: string, query = '') => (await pageThrough(`/api/v1/api-keys${query}`, 2, key)).items.map((k) => k.id);
 

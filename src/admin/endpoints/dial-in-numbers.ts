@@ -4,10 +4,12 @@ import { deleteDialInNumber } from '../../commands/delete-dial-in-number.js';
 import { putDialInNumber } from '../../commands/put-dial-in-number.js';
 import { syncNumberWithTwilio } from '../../commands/sync-number-to-twilio.js';
 import { notFound } from '../../errors.js';
+import { findBridge } from '../../store/bridges.js';
 import { findNumber, listNumbers } from '../../store/numbers.js';
+import { findTenant } from '../../store/tenants.js';
 import { endpoint, reply } from '../endpoint.js';
-import { list, DialInNumber } from '../openapi/shapes.js';
-import { presentNumber } from '../present.js';
+import { list, Bridge, DialInNumber } from '../openapi/shapes.js';
+import { presentBridge, presentNumber } from '../present.js';
 import { emptyBody, listNumbersQuery, putNumberBody } from '../schemas.js';
 
 const twilioSync = z.strictObject({
@@ -20,7 +22,21 @@ const twilioSync = z.strictObject({
   statusCallback: z.string(), statusCallbackMethod: z.string(),
 });
 
+const tenantDialIn = z.strictObject({ bridge: Bridge, items: z.array(DialInNumber) });
+
 export const dialInNumberEndpoints = [
+  endpoint({
+    method: 'get', path: '/tenants/:tenantId/dial-in-numbers', access: 'tenant', tag: 'Dial-in numbers', summary: 'The tenant\'s bridge and its dial-in numbers',
+    description: 'What a tenant\'s admins may read of the numbers their callers dial (changing them needs a platform key).',
+    responses: { 200: { description: 'The tenant\'s bridge and its numbers', schema: tenantDialIn } },
+    handle: async ({ s, params }) => {
+      const tenant = await findTenant(s.db, params.tenantId!);
+      if (!tenant) throw notFound('tenant');
+      const [bridge, numbers] = await Promise.all([findBridge(s.db, tenant.bridge_id), listNumbers(s.db, tenant.bridge_id)]);
+      if (!bridge) throw notFound('bridge');
+      return reply(200, { bridge: presentBridge(bridge), items: numbers.map(presentNumber) });
+    },
+  }),
   endpoint({
     method: 'put', path: '/dial-in-numbers/:number', access: 'platform', tag: 'Dial-in numbers', summary: 'Create or replace a dial-in number',
     description: 'Idempotent. `primaryLanguage` and `secondaryLanguages` must be languages of the prompt catalogue that a Twilio voice can speak; `country` is ISO 3166 alpha-2. '
