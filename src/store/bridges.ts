@@ -1,5 +1,6 @@
 // Bridges: a set of dial-in numbers whose conference IDs are unique among themselves.
 import type { Sql } from './db.js';
+import { pageByName, type NamePageQuery } from './name-pages.js';
 
 export interface BridgeRow {
   id: string;
@@ -65,19 +66,7 @@ export async function updateBridge(
 
 export type ListedBridgeRow = BridgeRow & { sort_name: string };
 
-/** A page of bridges sorted by name (ignoring case), then id; `pattern` is a LIKE pattern on the name. */
-export async function listBridges(
-  sql: Sql,
-  { pattern, after, limit }: { pattern?: string; after?: { name: string; id: string }; limit: number },
-): Promise<ListedBridgeRow[]> {
-  const values: unknown[] = [];
-  const where = ['true'];
-  const param = (v: unknown) => `$${values.push(v)}`;
-  if (pattern !== undefined) where.push(`lower(name) LIKE lower(${param(pattern)})`);
-  if (after) where.push(`(lower(name), id) > (${param(after.name)}, ${param(after.id)}::uuid)`);
-  const { rows } = await sql.query<ListedBridgeRow>(
-    `SELECT ${COLUMNS}, lower(name) AS sort_name FROM bridges WHERE ${where.join(' AND ')} ORDER BY lower(name), id LIMIT ${param(limit)}`,
-    values,
-  );
-  return rows;
+/** A page of bridges sorted by lower(name), then id; `pattern` is a LIKE pattern on the name. */
+export function listBridges(sql: Sql, query: NamePageQuery): Promise<ListedBridgeRow[]> {
+  return pageByName<BridgeRow>(sql, 'bridges', COLUMNS, query);
 }

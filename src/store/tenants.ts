@@ -1,5 +1,6 @@
 // Tenants (organisations) and their conferencing settings.
 import type { Sql } from './db.js';
+import { pageByName, type NamePageQuery } from './name-pages.js';
 import { EFFECTIVE_DESTINATION_COLUMNS, EFFECTIVE_DESTINATION_JOIN, type EffectiveDestinationColumns } from './destinations.js';
 
 export interface TenantRow {
@@ -100,18 +101,6 @@ export type ListedTenantRow = TenantRow & { sort_name: string };
  * A page of tenants sorted by lower(name), then id, after `after`; `q` keeps those whose name
  * contains it, ignoring case (a LIKE pattern: see containsPattern in users.ts).
  */
-export async function listTenants(
-  sql: Sql,
-  { pattern, after, limit }: { pattern?: string; after?: { name: string; id: string }; limit: number },
-): Promise<ListedTenantRow[]> {
-  const values: unknown[] = [];
-  const where = ['true'];
-  const param = (v: unknown) => `$${values.push(v)}`;
-  if (pattern !== undefined) where.push(`lower(name) LIKE lower(${param(pattern)})`);
-  if (after) where.push(`(lower(name), id) > (${param(after.name)}, ${param(after.id)}::uuid)`);
-  const { rows } = await sql.query<ListedTenantRow>(
-    `SELECT ${COLUMNS}, lower(name) AS sort_name FROM tenants WHERE ${where.join(' AND ')} ORDER BY lower(name), id LIMIT ${param(limit)}`,
-    values,
-  );
-  return rows;
+export function listTenants(sql: Sql, query: NamePageQuery): Promise<ListedTenantRow[]> {
+  return pageByName<TenantRow>(sql, 'tenants', COLUMNS, query);
 }
