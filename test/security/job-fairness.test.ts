@@ -102,7 +102,7 @@ describe('jobs run fairly across tenants', () => {
       console.log(`job fairness (3 tenants): ${rows[0]!.n} of A's and B's ${backlog.length} jobs had started before C's`);
       // How many units fit in A's and B's slices depends on the machine's speed, so the bound on
       // units is loose (far from the whole backlog); the order of turns is the exact claim.
-      expect(done).toBeLessThan((backlog.length * USERS_PER_JOB) / 4);
+      expect(done).toBeLessThan((backlog.length * USERS_PER_JOB) / 2);
       expect(rows[0]!.n).toBeLessThanOrEqual(2);
     } finally {
       await w.stop();
