@@ -57,7 +57,7 @@ export function readAnswer(body: string): ReadAnswer {
   if (dial || step === '/voice/leader' || step === '/voice/pin') return out('admitted');
   if (heard.includes('apology')) return out('apology');
   if (heard.includes('notInService')) return out('not-in-service');
-  if (heard.includes('callerBlocked')) return out('blocked');
+  if (heard.includes('callerBlocked') || heard.includes('bridgeBusy')) return out('blocked');
   if (heard.includes('cannotCheck')) return out('unavailable');
   if (heard.some((k) => k === 'retiredId' || k === 'unknownId' || k === 'noEntry' || k === 'tooManyAttempts')) return out('refused');
   if (step === '/voice/entry') return out('prompt');
