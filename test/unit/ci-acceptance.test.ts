@@ -27,8 +27,9 @@ function clone(suite?: string): string {
   return path.join(dir, 'project/.ci/acceptance');
 }
 
+// (ACCEPTANCE_MACHINE_DIR: the development machine's own copy of the suite is not looked for here)
 const exec = (script: string, env: Record<string, string> = {}) =>
-  run('bash', [script], { env: { PATH: process.env.PATH ?? '', ...env } }).then(
+  run('bash', [script], { env: { PATH: process.env.PATH ?? '', ACCEPTANCE_MACHINE_DIR: path.join(dir, 'none'), ...env } }).then(
     ({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }),
     (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, out: err.stdout + err.stderr }),
   );
