@@ -91,14 +91,7 @@ export const EFFECTIVE_DESTINATION_COLUMNS = `d.id AS destination_id, d.kind AS 
   d.sip_username, d.sip_password, d.room_password_header, d.room_password`;
 
 /** The destination columns of a tenant-settings row (null kind: no destination, Twilio rooms). */
-export interface EffectiveDestinationColumns {
+export type EffectiveDestinationColumns = {
   destination_id: string | null;
-  destination_kind: 'twilio' | 'sip' | null;
-  uri_template: string | null;
-  room_header: string | null;
-  role_header: string | null;
-  sip_username: string | null;
-  sip_password: Buffer | null;
-  room_password_header: string | null;
-  room_password: Buffer | null;
-}
+  destination_kind: DestinationRow['kind'] | null;
+} & Pick<DestinationRow, 'uri_template' | 'room_header' | 'role_header' | 'sip_username' | 'sip_password' | 'room_password_header' | 'room_password'>;
