@@ -51,11 +51,11 @@ function shapes(users: number): { label: string; terms: string[] }[] {
   return [
     { label: 'prefix of a first name sorting early ("ada", "ben", "chlo")', terms: ['ada', 'ben', 'chlo', 'ali', 'dav'] },
     { label: 'prefix of a first name sorting late ("zoe", "wil", "xav"): matches all at the end of the name order', terms: ['zoe', 'wil', 'xav', 'yus', 'vict'] },
-    { label: 'substring of a surname, common ("son", "mann", "ez")', terms: ['son', 'mann', 'ez', 'ers', 'ova'] },
+    { label: 'substring of a surname, common ("son", "mann", "nez")', terms: ['son', 'mann', 'nez', 'ers', 'ova'] },
     { label: 'full name (about 160 matches each at 1M)', terms: ['zoe zimmermann', 'ada yilmaz', 'xavier quinn', 'uma ueda', 'kenji walsh'] },
     { label: 'email fragment, rare (one match: ".<n>@")', terms: some(5).map((i) => `.${i}@`) },
     { label: 'email domain fragment, common ("globex")', terms: ['globex', 'corp.exa', 'mail.ex'] },
-    { label: 'one or two letters ("a", "zh", "q")', terms: ['a', 'zh', 'q', 'ui', 'x'] },
+    { label: 'one or two letters: the start of a word ("a", "zh", "q")', terms: ['a', 'zh', 'q', 'ui', 'x'] },
     { label: 'no match at all ("xyzzy", "qqq")', terms: ['xyzzy', 'qqq', 'zzzz', 'jjjj', 'vvvv'] },
   ];
 }
@@ -136,7 +136,9 @@ async function main(): Promise<void> {
     // ---- load: drop the users indexes but the primary key, insert, build them again ------------
     const { rows: indexes } = await sql.query<{ name: string; def: string }>(
       "SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename = 'users' AND indexname <> 'users_pkey'");
-    if (!indexes.some((i) => i.name === 'users_search_name')) throw new Error('migration 0010 made no trigram index here (is pg_trgm installed?)');
+    if (!indexes.some((i) => i.name === 'users_search_name') || !indexes.some((i) => i.name === 'users_search_ordered')) {
+      throw new Error('migrations 0010 and 0015 made no trigram or ordered index here (are pg_trgm and btree_gist installed?)');
+    }
     const load = await timed(async () => {
       for (const i of indexes) await sql.query(`DROP INDEX ${i.name}`);
       await sql.query(
@@ -172,6 +174,9 @@ async function main(): Promise<void> {
         target: `p95 < ${TARGET_MS} ms`, met: met(r.q.p95 < TARGET_MS),
       };
     };
+    // the first search on the tenant since the service started waits for the sample the plan is
+    // chosen from (store/search-sample.ts); later ones use it, and refresh it in the background
+    const cold = await timed(() => get(page('zoe')));
     const counts: string[] = [];
     for (const shape of shapes(USERS)) {
       rows.push(row(shape.label, await measure(shape.terms.map((t) => page(t)), base, REQUESTS)));
@@ -184,6 +189,16 @@ async function main(): Promise<void> {
     const nextPages: string[] = [];
     for (const t of ['son', 'zoe', 'a']) nextPages.push(`${page(t)}&cursor=${(await get(page(t))).json.nextCursor!}`);
     rows.push(row('second page (cursor) of "son", "zoe", "a"', await measure(nextPages, base, REQUESTS)));
+    // the last page of a common term: a cursor five matches before its end (nothing after those five to find)
+    const lastPages: string[] = [];
+    for (const t of ['zoe', 'son', 'globex']) {
+      const { rows: [last] } = await sql.query<{ name: string; id: string }>(
+        `SELECT lower(display_name) AS name, id FROM users WHERE tenant_id = $1 AND disabled_at IS NULL
+            AND (lower(display_name) LIKE '%' || $2 || '%' OR lower(email) LIKE '%' || $2 || '%')
+          ORDER BY lower(display_name) COLLATE "C" DESC, id DESC OFFSET 5 LIMIT 1`, [tenant.id, t]);
+      lastPages.push(`${page(t)}&cursor=${Buffer.from(JSON.stringify([last!.name, last!.id])).toString('base64url')}`);
+    }
+    rows.push(row('last page (cursor five matches before the end) of "zoe", "son", "globex"', await measure(lastPages, base, REQUESTS)));
     const all = baselines.map((b) => b.p95).sort((a, b) => a - b);
     rows.unshift({
       measure: `plain listing, no q (limit ${LIMIT}; the baseline, measured between the searches)`,
@@ -193,8 +208,9 @@ async function main(): Promise<void> {
     report('search', `Admin API: user search at ${USERS.toLocaleString('en-US')} users in one tenant (GET …/users?q=, through HTTP)`, rows, [
       `${REQUESTS} requests per shape, one at a time over keep-alive HTTP to the compiled service, each followed by a plain-listing request (the baseline beside it), after one warm-up request per term; limit=${LIMIT}; each figure is the whole HTTP round trip (auth, rate limit, SQL, JSON).`,
       `Matches of the first term of each shape: ${counts.join(', ')}.`,
-      `Load: ${USERS.toLocaleString('en-US')} users by one INSERT ... SELECT generate_series in ${f1(load.ms / 1000)} s, then the users indexes built (migration 0010's pg_trgm GIN indexes and the name-sorted index included) and VACUUM ANALYZE in ${f1(build.ms / 1000)} s.`,
-      `Plans (src/store/user-search.ts): a count of the matches up to 500; fewer are fetched by the trigram indexes and sorted; more: a walk of up to 10,000 users in name order (index-only scan); a walk without a full page (a common term sorting late) fetches and sorts every match after the cursor.`,
+      `Load: ${USERS.toLocaleString('en-US')} users by one INSERT ... SELECT generate_series in ${f1(load.ms / 1000)} s, then the users indexes built (migration 0010's pg_trgm GIN indexes, 0015's name-ordered index and GiST index over name keys and trigrams) and VACUUM ANALYZE in ${f1(build.ms / 1000)} s.`,
+      `The first search on the tenant after the service started took ${f1(cold.ms)} ms: it waits for the tenant's sample (4,000 users by id, and a count); every later one uses it (the warm-up requests above come after it).`,
+      `Plans (src/store/user-search.ts): the matches are estimated from a sample of 4,000 of the tenant's users; fewer than 1,000 are fetched by the trigram indexes and sorted; more are read in name order from the cursor by a nearest-first scan of the GiST index over the name keys and trigrams (migration 0015). Terms of one or two characters match the start of a word.`,
       `Machine: ${os.availableParallelism()} cores, PostgreSQL, Redis, the service and this load generator on the same machine; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')}.`,
     ]);
   } finally {

@@ -23,13 +23,15 @@ export async function startEmbeddedDatabase(config: Config, log: Logger): Promis
   await mkdir(path.dirname(dir), { recursive: true });
   const releaseLock = await lockDataDir(`${dir}.lock`);
   try {
-    const [{ PGlite }, { pg_trgm }, { serveEmbedded }] = await Promise.all([
-      import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm'), import('./embedded-server.js'),
+    const [{ PGlite }, { pg_trgm }, { btree_gist }, { serveEmbedded }] = await Promise.all([
+      import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm'), import('@electric-sql/pglite/contrib/btree_gist'),
+      import('./embedded-server.js'),
     ]);
     const created = !(await exists(path.join(dir, 'PG_VERSION')));
     const started = Date.now();
-    // pg_trgm: the user search's trigram indexes (migrations/0010); PGlite only offers it when loaded
-    const db = await PGlite.create({ dataDir: dir, extensions: { pg_trgm } });
+    // pg_trgm and btree_gist: the user search's indexes (migrations/0010 and 0015); PGlite only
+    // offers an extension when it is loaded
+    const db = await PGlite.create({ dataDir: dir, extensions: { pg_trgm, btree_gist } });
     // The pool, the migration client and tools each hold a connection; leave room.
     const server = await serveEmbedded(db, config.databasePoolSize * 2 + 4);
     const url = server.url;

@@ -1,5 +1,5 @@
 // A page of a table's rows sorted by lower(name), then id, after a cursor, optionally only those
-// whose name matches a LIKE pattern (see containsPattern in users.ts): tenants and bridges are
+// whose name matches a LIKE pattern (see containsPattern in search-term.ts): tenants and bridges are
 // listed this way.
 import type { Sql } from './db.js';
 

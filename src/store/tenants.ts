@@ -99,7 +99,7 @@ export type ListedTenantRow = TenantRow & { sort_name: string };
 
 /**
  * A page of tenants sorted by lower(name), then id, after `after`; `q` keeps those whose name
- * contains it, ignoring case (a LIKE pattern: see containsPattern in users.ts).
+ * contains it, ignoring case (a LIKE pattern: see containsPattern in search-term.ts).
  */
 export function listTenants(sql: Sql, query: NamePageQuery): Promise<ListedTenantRow[]> {
   return pageByName<TenantRow>(sql, 'tenants', COLUMNS, query);

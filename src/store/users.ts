@@ -1,6 +1,7 @@
 // Users enabled for audio conferencing. The view joins what the API shows with each user:
 // the active conference ID and the bridge's default numbers.
 import type { Sql } from './db.js';
+import { matchSql, searchTerm } from './search-term.js';
 
 export interface UserRow {
   id: string;
@@ -109,7 +110,11 @@ export async function lockUserForIdChange(sql: Sql, tenantId: string, userId: st
   return rows[0] ?? null;
 }
 
-/** Where a name-sorted page starts: after the row with this sort key (lower(display_name)) and id. */
+/**
+ * Where a name-sorted page starts: after the row with this sort key and id. Users sort by
+ * lower(display_name) in code-point order (COLLATE "C": the same on every database locale),
+ * then id.
+ */
 export interface NameKey {
   name: string;
   id: string;
@@ -118,16 +123,18 @@ export interface NameKey {
 /** A listed user with the key it sorts by (the next page's cursor). */
 export type ListedUserRow = UserRow & { sort_name: string };
 
-/** `q` as a LIKE pattern that matches it anywhere, its wildcards taken literally. */
-export const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** The name order of users `u` (what the index of migrations/0015 holds). */
+export const NAME_ORDER = 'lower(u.display_name) COLLATE "C", u.id';
+/** Users of `alias` after the cursor (name, id) whose placeholders are given. */
+export const afterName = (alias: string, name: string, id: string) =>
+  `(lower(${alias}.display_name) COLLATE "C", ${alias}.id) > (${name} COLLATE "C", ${id}::uuid)`;
 
 const LISTED = VIEW.replace('SELECT ', 'SELECT lower(u.display_name) AS sort_name, ');
 
 /**
- * A page of a tenant's enabled users sorted by lower(display_name), then id (the name-sorted
- * index of migrations/0010 walks it). `email` finds the user with that address, ignoring case;
- * `q` keeps those whose name or email contains it, ignoring case (user-search.ts does this
- * faster on a large tenant).
+ * A page of a tenant's enabled users in name order (see NameKey; the index of migrations/0015
+ * walks it). `email` finds the user with that address, ignoring case; `q` keeps those it matches
+ * (search-term.ts; user-search.ts finds them faster on a large tenant).
  */
 export async function listUsers(
   sql: Sql,
@@ -139,15 +146,12 @@ export async function listUsers(
   const where = ['u.tenant_id = $1', 'u.disabled_at IS NULL'];
   const param = (v: unknown) => `$${values.push(v)}`;
   if (email !== undefined) where.push(`lower(u.email) = lower(${param(email)})`);
-  if (q !== undefined) {
-    const pattern = param(containsPattern(q));
-    where.push(`(lower(u.display_name) LIKE lower(${pattern}) OR lower(u.email) LIKE lower(${pattern}))`);
-  }
-  if (after) where.push(`(lower(u.display_name), u.id) > (${param(after.name)}, ${param(after.id)}::uuid)`);
+  if (q !== undefined) where.push(matchSql(searchTerm(q), 'u', param).exact());
+  if (after) where.push(afterName('u', param(after.name), param(after.id)));
   const { rows } = await sql.query<ListedUserRow>(
     `${LISTED}
       WHERE ${where.join(' AND ')}
-      ORDER BY lower(u.display_name), u.id LIMIT ${param(limit)}`,
+      ORDER BY ${NAME_ORDER} LIMIT ${param(limit)}`,
     values,
   );
   return rows;
@@ -157,7 +161,7 @@ export async function listUsers(
 export async function listUsersByIds(sql: Sql, tenantId: string, ids: string[]): Promise<ListedUserRow[]> {
   if (!ids.length) return [];
   const { rows } = await sql.query<ListedUserRow>(
-    `${LISTED} WHERE u.id = ANY($2::uuid[]) AND u.tenant_id = $1 AND u.disabled_at IS NULL ORDER BY lower(u.display_name), u.id`,
+    `${LISTED} WHERE u.id = ANY($2::uuid[]) AND u.tenant_id = $1 AND u.disabled_at IS NULL ORDER BY ${NAME_ORDER}`,
     [tenantId, ids],
   );
   return rows;

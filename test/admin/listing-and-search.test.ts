@@ -5,6 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tenantSample } from '../../src/store/search-sample.js';
+import { searchTerm } from '../../src/store/search-term.js';
+import { orderedMatches, planFor, sortedMatches, type SearchPlan } from '../../src/store/user-search.js';
 import { adminClient, BOOTSTRAP_KEY, createHarness, expectStatus, freshEmail, provision, type Harness, type Provisioned } from '../support/harness.js';
 
 let h: Harness;
@@ -45,9 +48,9 @@ async function pageThrough(path: string, limit: number, key = BOOTSTRAP_KEY, bet
   return { items, pages };
 }
 
-/** A tenant's enabled users in the order the listing promises, as the database sorts them (its collation). */
+/** A tenant's enabled users in the order the listing promises: lowercased name in code points, then id. */
 const dbOrder = async (tenantId: string) => (await h.services.db.query<{ id: string }>(
-  'SELECT id FROM users WHERE tenant_id = $1 AND disabled_at IS NULL ORDER BY lower(display_name), id', [tenantId])).rows.map((r) => r.id);
+  'SELECT id FROM users WHERE tenant_id = $1 AND disabled_at IS NULL ORDER BY lower(display_name) COLLATE "C", id', [tenantId])).rows.map((r) => r.id);
 
 /** Lower-cased name, then id, for names that sort alike in every collation (same letters, ASCII). */
 const byNameThenId = <T extends { id: string }>(key: (x: T) => string) => (a: T, b: T) =>
@@ -149,46 +152,87 @@ describe('GET /tenants/{t}/users: search and paging', () => {
 });
 
 describe('GET /tenants/{t}/users?q= in a tenant large enough for each search plan', () => {
-  // 12,500 users (store/user-search.ts: a rare term is sorted at once; a common one is found by
-  // walking 10,000 users in name order; a common one that sorts after those 10,000 needs the sort)
+  // 12,500 users, more than the sample the plan is chosen from (store/search-sample.ts): a rare
+  // term is fetched and sorted, a common one read in name order from the ordered index
+  // (store/user-search.ts). Names that share their first 12 bytes ("Zed Longname …") have equal
+  // index keys, and pages must still follow the full name, then the id; "Zed Jaa Nga", "Zed Jab
+  // Ngb" differ by one in the 7th and 12th bytes, which keys wider than 6 bytes would lose to the
+  // index's double-precision distances.
   let tenant: Provisioned['tenant'];
+  let everyone: { id: string; name: string; email: string }[];
   beforeAll(async () => {
     ({ tenant } = await provision(h, { users: 0 }));
     await h.services.db.query(
       `INSERT INTO users (tenant_id, email, display_name, provider)
        SELECT $1, 'member' || i || '@' || CASE WHEN i % 10 = 1 THEN 'common.example' ELSE 'example.com' END,
               CASE WHEN i = 4321 THEN 'Unique Needle'
-                   WHEN i % 20 = 0 THEN 'Zed ' || (i % 3)
+                   WHEN i % 10 = 0 THEN 'Zed ' || (i % 3)
+                   WHEN i % 97 = 0 THEN 'Zed Longname ' || (ARRAY['b', 'A', 'a', 'c'])[1 + i % 4]
+                   WHEN i % 89 = 0 THEN 'Zed Ja' || (ARRAY['b', 'a', 'c'])[1 + i % 3] || ' Ng' || (ARRAY['b', 'a', 'c'])[1 + i % 5 % 3]
+                   WHEN i % 101 = 0 THEN 'Émile Zola'
                    ELSE (ARRAY['Abe', 'Bea', 'Cy', 'Dot', 'Eve', 'Fay', 'Gus', 'Hal'])[1 + i % 8] || ' ' || (ARRAY['Ames', 'Bell', 'Cole'])[1 + i % 3] END,
               'builtin'
          FROM generate_series(1, 12500) AS i`, [tenant.id]);
     await h.services.db.query('ANALYZE users');
+    everyone = (await h.services.db.query<{ id: string; name: string; email: string }>(
+      'SELECT id, display_name AS name, email FROM users WHERE tenant_id = $1 AND disabled_at IS NULL', [tenant.id])).rows;
   });
-  const reference = async (q: string) => (await h.services.db.query<{ id: string }>(
-    `SELECT id FROM users WHERE tenant_id = $1 AND disabled_at IS NULL AND (lower(display_name) LIKE $2 OR lower(email) LIKE $2)
-      ORDER BY lower(display_name), id`, [tenant.id, `%${q}%`])).rows.map((r) => r.id);
 
-  it.each([
-    ['zed', 'common, all sorted after the first 10,000: the sort of every match'],
-    ['common', 'common and spread (an email domain): the walk'],
-    ['needle', 'rare: the sort at once'],
-    ['e', 'one letter, nearly everyone: the walk'],
-    ['zzz', 'nothing'],
-  ])('q=%s (%s): the pages are the reference order, cursor after cursor', async (q) => {
-    const want = await reference(q);
-    // the first six pages of 7
+  /** The promise, written out: 3+ characters anywhere, 1-2 at a word start; lowercased name in UTF-8 byte order, then id. */
+  const reference = (q: string) => {
+    const t = q.toLowerCase();
+    const words = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}]+/u);
+    const core = t.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    const match = core.length > 0 && core.length < 3
+      ? (u: { name: string; email: string }) => [...words(u.name), ...words(u.email)].some((w) => w.startsWith(core))
+      : (u: { name: string; email: string }) => u.name.toLowerCase().includes(t) || u.email.toLowerCase().includes(t);
+    const key = (u: { name: string }) => Buffer.from(u.name.toLowerCase());
+    return everyone.filter(match).sort((a, b) => Buffer.compare(key(a), key(b)) || (a.id < b.id ? -1 : 1)).map((u) => u.id);
+  };
 
+  const terms: [string, SearchPlan, string][] = [
+    ['zed', 'ordered', 'common, every match sorting late, equal names and equal keys'],
+    ['zed longname', 'sorted', 'rare, equal keys'],
+    ['common', 'ordered', 'common and spread (an email domain)'],
+    ['needle', 'sorted', 'rare'],
+    ['e', 'ordered', 'one letter: the start of a word (Eve, example)'],
+    ['zo', 'sorted', 'two letters at the start of a word (Zola), not inside one'],
+    ['ém', 'sorted', 'a word start beyond ASCII'],
+    ['zzz', 'sorted', 'nothing'],
+  ];
+
+  it.each(terms)('q=%s is answered by the %s plan (%s)', async (q, plan) => {
+    expect(planFor(searchTerm(q), await tenantSample(h.services.db, tenant.id))).toBe(plan);
+  });
+
+  it.each(terms)('q=%s: the API\'s pages are the promised order, cursor after cursor', async (q) => {
+    const want = reference(q);
+    expect(want.length, 'the term matches what its description says').toBeGreaterThan(q === 'zzz' ? -1 : 0);
     const few: string[] = [];
     let cursor: string | null = null;
     for (let k = 0; k < 6; k++) {
-      const body = await expectStatus(h.api.get(`${usersPath(tenant)}?q=${q}&limit=7${cursor ? `&cursor=${cursor}` : ''}`), 200);
+      const body = await expectStatus(h.api.get(`${usersPath(tenant)}?q=${encodeURIComponent(q)}&limit=7${cursor ? `&cursor=${cursor}` : ''}`), 200);
       few.push(...body.items.map((u: { id: string }) => u.id));
       cursor = body.nextCursor;
       if (!cursor) break;
     }
     expect(few).toEqual(want.slice(0, 42));
-    // and every page of 200, where that is a few
-    if (want.length <= 1000) expect((await pageThrough(`${usersPath(tenant)}?q=${q}`, 200)).items.map((u) => u.id)).toEqual(want);
+  });
+
+  it.each(terms)('q=%s: both plans page through every match in the promised order', async (q) => {
+    const want = reference(q);
+    for (const [plan, limit] of [['sorted', 50], ['ordered', 50], ['ordered', 3]] as const) {
+      const got: string[] = [];
+      let after: { name: string; id: string } | undefined;
+      for (let pages = 0; pages < Math.ceil(600 / limit); pages++) { // up to 600 matches: 'e' is everyone
+        const ids = await h.services.db.transaction((tx) => (plan === 'sorted' ? sortedMatches : orderedMatches)(tx, tenant.id, searchTerm(q), { after, limit }));
+        got.push(...ids);
+        if (ids.length < limit) break;
+        const last = everyone.find((u) => u.id === ids[ids.length - 1])!;
+        after = { name: last.name.toLowerCase(), id: last.id };
+      }
+      expect(got, `${plan}, pages of ${limit}`).toEqual(want.slice(0, Math.max(got.length, Math.min(want.length, 600))));
+    }
   });
 });
 

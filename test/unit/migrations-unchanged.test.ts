@@ -13,6 +13,7 @@ const LANDED: Record<string, string> = {
   '0010_search_indexes.sql': '13b95bd819bb112186a0c7fb4b79b4282067e3f3b9c73843e1f860eb2afa0b6b',
   '0011_tenant_quotas.sql': '129a58452c48d9dc0023e4bdde8a29ff363cae5101d10372cec6decadb9efedb',
   '0014_audit_by_target.sql': 'b529d851f574766b46792281ac2f63d101f7a60b5d4e11c7b05d9d724a009215',
+  '0015_search_in_name_order.sql': 'be724717bf4de00eb323cec344896b1c4f1b30f72b0993253369e78bdb60600e',
 };
 
 describe('migrations/', () => {

@@ -3,7 +3,7 @@ import { createBridge } from '../../commands/create-bridge.js';
 import { updateBridgeSettings } from '../../commands/update-bridge.js';
 import { notFound } from '../../errors.js';
 import { findBridge, listBridges } from '../../store/bridges.js';
-import { containsPattern } from '../../store/users.js';
+import { containsPattern } from '../../store/search-term.js';
 import { endpoint, reply } from '../endpoint.js';
 import { page, Bridge } from '../openapi/shapes.js';
 import { decodeNameCursor, namePage, presentBridge } from '../present.js';

@@ -3,7 +3,7 @@ import { createTenant } from '../../commands/create-tenant.js';
 import { updateTenantSettings } from '../../commands/update-tenant.js';
 import { notFound } from '../../errors.js';
 import { findTenant, listTenants } from '../../store/tenants.js';
-import { containsPattern } from '../../store/users.js';
+import { containsPattern } from '../../store/search-term.js';
 import { endpoint, reply } from '../endpoint.js';
 import { page, Tenant } from '../openapi/shapes.js';
 import { decodeNameCursor, namePage, presentTenant } from '../present.js';

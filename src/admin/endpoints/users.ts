@@ -27,9 +27,11 @@ export const userEndpoints = [
   }),
   endpoint({
     method: 'get', path: '/tenants/:tenantId/users', access: 'tenant', tag: 'Users', summary: 'List and search users, or find one by email',
-    description: 'Sorted by display name (ignoring case), then id. `q` keeps the users whose display name or email contains it, ignoring case '
-      + '(at the start or anywhere); `email` matches one address exactly, ignoring case. Pass `nextCursor` back as `cursor`, with the same '
-      + 'filters, for the next page: pages neither repeat nor skip a user, equal names included. 404 when the tenant does not exist.',
+    description: 'Sorted by display name ignoring case, in Unicode code-point order (the same whatever the database\'s locale), then id. '
+      + '`q` keeps the users whose display name or email contains it, ignoring case. A `q` of one or two letters or digits matches the '
+      + 'start of a word instead (words are separated by anything but letters and digits): `zh` finds Wei Zhang and zhang.wei@…, not '
+      + 'Ozhan. `email` matches one address exactly, ignoring case. Pass `nextCursor` back as `cursor`, with the same filters, for the '
+      + 'next page: pages neither repeat nor skip a user, equal names included. 404 when the tenant does not exist.',
     query: listUsersQuery, responses: { 200: { description: 'A page of users', schema: page(User) } },
     example: () => ({ query: 'q=ada&limit=20' }),
     handle: async ({ s, params, query: q }) => {
