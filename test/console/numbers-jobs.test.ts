@@ -93,13 +93,23 @@ describe('dial-in numbers, bridges and jobs', () => {
     await w.close();
   });
 
-  it('tells a tenant key that numbers are a platform key\'s, asking the API nothing it would refuse', async () => {
-    const key = await expectStatus(live.h.api.post('/api/v1/api-keys', { name: 'Contoso admin', tenantId: p.tenant.id }), 201);
+  it('shows a tenant key its bridge and numbers, read only, asking the API nothing it would refuse', async () => {
+    const added = freshNumber();
+    await expectStatus(live.h.api.put(`/api/v1/dial-in-numbers/${encodeURIComponent(added)}`, { bridgeId: p.bridge.id, type: 'toll_free', primaryLanguage: 'fr-CA', city: 'Montréal', country: 'CA' }), 201);
+    const key = await expectStatus(live.h.api.post('/api/v1/api-keys', { name: 'Contoso admin', tenantId: p.tenant.id, readOnly: true }), 201);
     const w = await openAs(key.key, 'numbers');
-    expect(await w.page.locator('[data-ref=intro]').innerText()).toContain('read and changed with a platform key');
+    await numberRow(w, added).waitFor();
+    expect(await w.page.locator('[data-ref=intro]').innerText()).toContain('changed with a platform key');
+    const { bridge, items } = await expectStatus(live.h.api.get(`/api/v1/tenants/${p.tenant.id}/dial-in-numbers`), 200);
+    expect(await w.page.locator('[data-ref=intro]').innerText()).toContain(bridge.name);
+    expect(await w.page.locator('[data-ref=readonly-rows] tr').count()).toBe(items.length);
+    expect(await numberRow(w, added).innerText()).toMatch(/Toll-free[\s\S]*fr-CA[\s\S]*Montréal, CA/);
+    if (bridge.defaultTollNumber) expect(await w.page.locator('[data-ref=readonly-defaults]').innerText()).toContain(bridge.defaultTollNumber);
     expect(await w.page.getByRole('button', { name: 'Save number' }).isHidden()).toBe(true);
+    expect(await w.page.getByRole('button', { name: /^(Edit|Delete) / }).count()).toBe(0);
     await w.page.waitForLoadState('networkidle');
     w.expectOnly(); // no 403 from /bridges or /dial-in-numbers
+    await screenshot(w.page, 'console-numbers-tenant', { fullPage: true });
     await w.close();
   });
 

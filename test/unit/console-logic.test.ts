@@ -35,7 +35,7 @@ describe('what the console learns from /openapi.json', () => {
   it('offers a feature only when its operation (and query parameter) is documented', () => {
     const none = {
       tenantList: false, tenantSearch: false, userSearch: false, leaderPinUnlock: false, auditFilters: false,
-      destinations: false, jitsi: false, mapperRooms: false, callerBlocks: false,
+      destinations: false, jitsi: false, mapperRooms: false, callerBlocks: false, tenantNumbers: false,
     };
     expect(capabilitiesOf({})).toEqual(none);
     expect(capabilitiesOf({
@@ -47,6 +47,7 @@ describe('what the console learns from /openapi.json', () => {
       '/api/v1/tenants/{tenantId}/jitsi-integrations': { get: {}, post: {} },
       '/api/v1/tenants/{tenantId}/jitsi-integrations/{integrationId}/rooms': { get: q('cursor') },
       '/api/v1/caller-blocks/{number}': { get: {}, delete: {} },
+      '/api/v1/tenants/{tenantId}/dial-in-numbers': { get: {} },
     })).toEqual(Object.fromEntries(Object.keys(none).map((k) => [k, true])));
     expect(capabilitiesOf({
       '/api/v1/tenants': { post: {} },
@@ -56,6 +57,7 @@ describe('what the console learns from /openapi.json', () => {
       '/api/v1/tenants/{tenantId}/destination': { get: {} },
       '/api/v1/caller-blocks/{number}': { get: {} },
       '/api/v1/caller-blocks': { get: {}, delete: {} },
+      '/api/v1/tenants/{tenantId}/dial-in-numbers': { post: {} },
     })).toEqual(none);
   });
 });

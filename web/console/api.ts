@@ -92,6 +92,8 @@ export const api = {
   bridge: (b: string) => call<Bridge>('GET', `/bridges/${seg(b)}`),
   updateBridge: (b: string, patch: Partial<Omit<Bridge, 'id' | 'createdAt'>>) => call<Bridge>('PATCH', `/bridges/${seg(b)}`, patch),
   numbers: (b: string) => call<{ items: DialInNumber[] }>('GET', `/dial-in-numbers${query({ bridgeId: b })}`),
+  /** What a tenant key may read: its bridge and the bridge's numbers. */
+  tenantNumbers: (t: string) => call<{ bridge: Bridge; items: DialInNumber[] }>('GET', `/tenants/${seg(t)}/dial-in-numbers`),
   putNumber: (n: string, body: DialInNumberBody) => call<DialInNumber>('PUT', `/dial-in-numbers/${seg(n)}`, body),
   deleteNumber: (n: string) => call<null>('DELETE', `/dial-in-numbers/${seg(n)}`),
   moveDefaultNumber: (b: string, from: string, to: string) => call<JobAccepted>('POST', `/bridges/${seg(b)}/default-number-moves`, { from, to }),

@@ -21,6 +21,8 @@ export interface Capabilities {
   mapperRooms: boolean;
   /** GET/DELETE /caller-blocks/{number} (platform keys): see and lift a calling number's block. */
   callerBlocks: boolean;
+  /** GET /tenants/{t}/dial-in-numbers: a tenant key reads its bridge and numbers. */
+  tenantNumbers: boolean;
 }
 
 interface Operation { parameters?: { name: string; in: string }[] }
@@ -28,7 +30,7 @@ type Paths = Record<string, Record<string, Operation | undefined> | undefined>;
 
 const NONE: Capabilities = {
   tenantList: false, tenantSearch: false, userSearch: false, leaderPinUnlock: false, auditFilters: false,
-  destinations: false, jitsi: false, mapperRooms: false, callerBlocks: false,
+  destinations: false, jitsi: false, mapperRooms: false, callerBlocks: false, tenantNumbers: false,
 };
 
 export function capabilitiesOf(paths: Paths): Capabilities {
@@ -49,6 +51,7 @@ export function capabilitiesOf(paths: Paths): Capabilities {
     mapperRooms: op('get', '/tenants/{tenantId}/jitsi-integrations/{integrationId}/rooms') !== undefined,
     // the parameter's name is the server's business: any /caller-blocks/{...} with GET and DELETE
     callerBlocks: Object.entries(paths).some(([p, ops]) => /^\/api\/v1\/caller-blocks\/\{[^}]+\}$/.test(p) && !!ops?.get && !!ops.delete),
+    tenantNumbers: op('get', '/tenants/{tenantId}/dial-in-numbers') !== undefined,
   };
 }
 

@@ -1,6 +1,7 @@
 // The tenant's bridge and its dial-in numbers. The API lets platform keys read and change them
 // (bridge name and default numbers, numbers added, edited, deleted, users moved from one default
-// number to another); tenant keys see their users' default numbers on the Users page instead.
+// number to another); tenant keys read them (GET /tenants/{t}/dial-in-numbers), or on a server
+// without that route are sent to the Users page, where each user's default numbers are.
 import { api } from '../api.js';
 import type { Ctx } from '../context.js';
 import { confirmAction } from '../dialog.js';
@@ -17,6 +18,7 @@ export async function renderNumbers(ctx: Ctx, view: HTMLElement): Promise<void> 
   view.append(fromTemplate('numbers'));
   const r = <E extends HTMLElement = HTMLElement>(name: string) => ref<E>(view, name);
   if (!ctx.isPlatform) {
+    if (ctx.caps.tenantNumbers) return renderReadOnly(ctx, view);
     r('intro').textContent = 'Dial-in numbers and bridges are read and changed with a platform key. '
       + 'Each user\'s default numbers (those on their invitations) are on the Users page.';
     return;
@@ -37,7 +39,7 @@ export async function renderNumbers(ctx: Ctx, view: HTMLElement): Promise<void> 
   };
   const show = () => {
     showBridge(view, bridge, numbers);
-    r('rows').replaceChildren(...numbers.map((n) => numberRow(n, bridge, edit, remove)));
+    r('rows').replaceChildren(...numbers.map((n) => numberRow(n, bridge, { edit, remove })));
     if (!numbers.length) r('rows').append(h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No numbers on this bridge yet.')));
     // a read-only platform key sees everything and changes nothing
     if (!ctx.canWrite) for (const c of r('platform').querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLButtonElement>('input, select, button')) c.disabled = true;
@@ -118,6 +120,21 @@ export async function renderNumbers(ctx: Ctx, view: HTMLElement): Promise<void> 
   show();
 }
 
+/** A tenant key's view: the bridge, its defaults and its numbers, nothing to change. */
+async function renderReadOnly(ctx: Ctx, view: HTMLElement): Promise<void> {
+  const r = <E extends HTMLElement = HTMLElement>(name: string) => ref<E>(view, name);
+  const { bridge, items } = await api.tenantNumbers(ctx.tenant.id);
+  if (ctx.signal.aborted) return;
+  r('intro').textContent = `The numbers your callers dial, on the bridge "${bridge.name}". They are changed with a platform key.`;
+  r('readonly').hidden = false;
+  r('readonly-defaults').replaceChildren(
+    h('dt', {}, 'Default toll number'), h('dd', { class: 'mono' }, bridge.defaultTollNumber ?? 'None'),
+    h('dt', {}, 'Default toll-free number'), h('dd', { class: 'mono' }, bridge.defaultTollFreeNumber ?? 'None'),
+  );
+  r('readonly-rows').replaceChildren(...items.map((n) => numberRow(n, bridge)));
+  if (!items.length) r('readonly-rows').append(h('tr', {}, h('td', { colspan: 4, class: 'empty' }, 'No numbers on this bridge yet.')));
+}
+
 /**
  * Fills the bridge form. A field the admin has changed and not saved yet keeps their choice when
  * the numbers are reloaded (after a number is added, say); saving the bridge clears the marks.
@@ -145,19 +162,26 @@ function bridgeSaved(view: HTMLElement): void {
   for (const name of ['bridge-name', 'default-toll', 'default-toll-free']) delete ref(view, name).dataset.edited;
 }
 
-function numberRow(n: DialInNumber, bridge: Bridge, edit: (n: DialInNumber) => void, remove: (n: DialInNumber, b: HTMLButtonElement) => void): HTMLTableRowElement {
+/** A number's row; with `actions`, its Edit and Delete buttons. */
+function numberRow(
+  n: DialInNumber, bridge: Bridge,
+  actions?: { edit: (n: DialInNumber) => void; remove: (n: DialInNumber, b: HTMLButtonElement) => void },
+): HTMLTableRowElement {
   const isDefault = n.number === bridge.defaultTollNumber || n.number === bridge.defaultTollFreeNumber;
-  const editButton = h('button', { type: 'button', class: 'quiet', 'aria-label': `Edit ${n.number}` }, 'Edit');
-  const deleteButton = h('button', { type: 'button', class: 'quiet danger', 'aria-label': `Delete ${n.number}` }, 'Delete');
-  editButton.addEventListener('click', () => edit(n));
-  deleteButton.addEventListener('click', () => remove(n, deleteButton));
-  return h('tr', { 'data-number': n.number },
+  const row = h('tr', { 'data-number': n.number },
     h('td', { 'data-label': 'Number', class: 'mono' }, n.number, isDefault ? h('span', { class: 'badge' }, 'default') : null),
     h('td', { 'data-label': 'Type' }, typeText(n.type)),
     h('td', { 'data-label': 'Languages' }, [n.primaryLanguage, ...n.secondaryLanguages].join(', ')),
     h('td', { 'data-label': 'Place' }, [n.city, n.country].filter(Boolean).join(', ') || '–'),
-    h('td', { class: 'row-actions' }, editButton, ' ', deleteButton),
   );
+  if (actions) {
+    const editButton = h('button', { type: 'button', class: 'quiet', 'aria-label': `Edit ${n.number}` }, 'Edit');
+    const deleteButton = h('button', { type: 'button', class: 'quiet danger', 'aria-label': `Delete ${n.number}` }, 'Delete');
+    editButton.addEventListener('click', () => actions.edit(n));
+    deleteButton.addEventListener('click', () => actions.remove(n, deleteButton));
+    row.append(h('td', { class: 'row-actions' }, editButton, ' ', deleteButton));
+  }
+  return row;
 }
 
 function fillNumberForm(view: HTMLElement, n: DialInNumber): void {
