@@ -77,11 +77,16 @@ describe('the directory after a reset', () => {
         return seen;
       }));
       resetStarted = performance.now();
-      const r = await reset(tenant, u!);
-      resetEnded = performance.now();
-      const afterReturn = await lookup(bridge.id, current);
-      done = true;
-      await readers;
+      let r: { conferenceId: string };
+      let afterReturn: Awaited<ReturnType<typeof lookup>>;
+      try {
+        r = await reset(tenant, u!);
+        resetEnded = performance.now();
+        afterReturn = await lookup(bridge.id, current);
+      } finally {
+        done = true; // a failed reset must not leave the readers looping (and the test file running) for ever
+        await readers;
+      }
       expect(afterReturn.status, `round ${round}`).toBe('retired');
       const cached = await cachedValue(bridge.id, current);
       expect(cached === null || kindOf(cached) !== 'A', `round ${round}: cache holds ${cached}`).toBe(true);
