@@ -66,7 +66,7 @@ export async function updateBridge(
 
 export type ListedBridgeRow = BridgeRow & { sort_name: string };
 
-/** A page of bridges sorted by lower(name), then id; `pattern` is a LIKE pattern on the name. */
+/** A page of bridges sorted by lower(name), then id, after `after`; `q` keeps those whose name contains it. */
 export function listBridges(sql: Sql, query: NamePageQuery): Promise<ListedBridgeRow[]> {
   return pageByName<BridgeRow>(sql, 'bridges', COLUMNS, query);
 }

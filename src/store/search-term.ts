@@ -49,8 +49,11 @@ export function matchSql(term: SearchTerm, alias: string, param: (value: unknown
 }
 
 /** The same match in memory (close to the SQL one; used only to estimate how many match). */
-export function matchesInMemory(term: SearchTerm, user: { name: string; email: string }): boolean {
-  if (term.mode === 'word-start') return `${words(user.name)} ${words(user.email)}`.includes(` ${words(term.q).trim()}`);
+export function inMemoryMatcher(term: SearchTerm): (user: { name: string; email: string }) => boolean {
+  if (term.mode === 'word-start') {
+    const start = ` ${words(term.q).trim()}`;
+    return (user) => `${words(user.name)} ${words(user.email)}`.includes(start);
+  }
   const q = term.q.toLowerCase();
-  return user.name.toLowerCase().includes(q) || user.email.toLowerCase().includes(q);
+  return (user) => user.name.toLowerCase().includes(q) || user.email.toLowerCase().includes(q);
 }

@@ -97,10 +97,7 @@ export async function countEnabledUsers(sql: Sql, tenantId: string): Promise<num
 /** A listed tenant with the key it sorts by (the next page's cursor). */
 export type ListedTenantRow = TenantRow & { sort_name: string };
 
-/**
- * A page of tenants sorted by lower(name), then id, after `after`; `q` keeps those whose name
- * contains it, ignoring case (a LIKE pattern: see containsPattern in search-term.ts).
- */
+/** A page of tenants sorted by lower(name), then id, after `after`; `q` keeps those whose name contains it. */
 export function listTenants(sql: Sql, query: NamePageQuery): Promise<ListedTenantRow[]> {
   return pageByName<TenantRow>(sql, 'tenants', COLUMNS, query);
 }

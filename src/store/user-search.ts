@@ -14,7 +14,7 @@
 // the tenant (search-sample.ts). An estimate far off costs time, never a wrong page.
 import type { Database, Sql, Tx } from './db.js';
 import { tenantSample, type TenantSample } from './search-sample.js';
-import { matchesInMemory, matchSql, searchTerm, type SearchTerm } from './search-term.js';
+import { inMemoryMatcher, matchSql, searchTerm, type SearchTerm } from './search-term.js';
 import { afterName, listUsersByIds, type ListedUserRow, type NameKey } from './users.js';
 
 /** Estimated matches below which fetching and sorting them all is the faster plan. */
@@ -44,7 +44,7 @@ export async function searchUsers(db: Database, tenantId: string, { q, after, li
 /** The plan for a term, from a sample of the tenant. */
 export function planFor(term: SearchTerm, sample: TenantSample): SearchPlan {
   if (sample.users <= sample.rows.length) return 'sorted'; // the whole tenant: a few thousand to sort at most
-  const hits = sample.rows.filter((user) => matchesInMemory(term, user)).length;
+  const hits = sample.rows.filter(inMemoryMatcher(term)).length;
   return (hits / sample.rows.length) * sample.users < FEW_MATCHES ? 'sorted' : 'ordered';
 }
 
@@ -65,11 +65,10 @@ const OPAQUE_NAME = `lower(u.display_name) COLLATE "C" || ''`;
 /** The first `limit` matches after the cursor: all of them fetched (the trigram indexes) and sorted. */
 export async function sortedMatches(sql: Sql, tenantId: string, term: SearchTerm, { after, limit }: Page): Promise<string[]> {
   const { values, param, exact, cursor } = matching(tenantId, term, after);
-  const name = OPAQUE_NAME;
   const { rows } = await sql.query<{ id: string }>(
     `SELECT u.id FROM users u WHERE u.tenant_id = $1 AND u.disabled_at IS NULL AND ${exact()}
-        ${cursor ? `AND (${name}, u.id) > (${cursor.name} COLLATE "C", ${cursor.id}::uuid)` : ''}
-      ORDER BY ${name}, u.id LIMIT ${param(limit)}`,
+        ${cursor ? `AND (${OPAQUE_NAME}, u.id) > (${cursor.name} COLLATE "C", ${cursor.id}::uuid)` : ''}
+      ORDER BY ${OPAQUE_NAME}, u.id LIMIT ${param(limit)}`,
     values,
   );
   return rows.map((r) => r.id);

@@ -1,7 +1,7 @@
 // What a user search's `q` means (store/search-term.ts) and which plan answers it
 // (store/user-search.ts planFor): pure logic, no database.
 import { describe, expect, it } from 'vitest';
-import { containsPattern, matchesInMemory, searchTerm } from '../../src/store/search-term.js';
+import { containsPattern, inMemoryMatcher, searchTerm } from '../../src/store/search-term.js';
 import { FEW_MATCHES, planFor } from '../../src/store/user-search.js';
 
 const zoe = { name: 'Zoë O\'Brien', email: 'zoe.obrien@globex.example' };
@@ -19,14 +19,14 @@ describe('searchTerm', () => {
   });
 
   it('in memory, as in SQL: a word start is after any character that is not a letter or digit', () => {
-    expect(matchesInMemory(searchTerm('ob'), zoe)).toBe(true); // obrien in the email
-    expect(matchesInMemory(searchTerm('br'), zoe)).toBe(true); // Brien after the apostrophe
-    expect(matchesInMemory(searchTerm('gl'), zoe)).toBe(true); // after @
-    expect(matchesInMemory(searchTerm('ri'), zoe)).toBe(false); // inside a word
-    expect(matchesInMemory(searchTerm('rie'), zoe)).toBe(true); // three letters: anywhere
-    expect(matchesInMemory(searchTerm('ZOË'), zoe)).toBe(true);
-    expect(matchesInMemory(searchTerm('.obrien@'), zoe)).toBe(true);
-    expect(matchesInMemory(searchTerm('obrien.'), zoe)).toBe(false);
+    expect(inMemoryMatcher(searchTerm('ob'))(zoe)).toBe(true); // obrien in the email
+    expect(inMemoryMatcher(searchTerm('br'))(zoe)).toBe(true); // Brien after the apostrophe
+    expect(inMemoryMatcher(searchTerm('gl'))(zoe)).toBe(true); // after @
+    expect(inMemoryMatcher(searchTerm('ri'))(zoe)).toBe(false); // inside a word
+    expect(inMemoryMatcher(searchTerm('rie'))(zoe)).toBe(true); // three letters: anywhere
+    expect(inMemoryMatcher(searchTerm('ZOË'))(zoe)).toBe(true);
+    expect(inMemoryMatcher(searchTerm('.obrien@'))(zoe)).toBe(true);
+    expect(inMemoryMatcher(searchTerm('obrien.'))(zoe)).toBe(false);
   });
 
   it('escapes LIKE wildcards so they are taken literally', () => {

@@ -3,7 +3,6 @@ import { createBridge } from '../../commands/create-bridge.js';
 import { updateBridgeSettings } from '../../commands/update-bridge.js';
 import { notFound } from '../../errors.js';
 import { findBridge, listBridges } from '../../store/bridges.js';
-import { containsPattern } from '../../store/search-term.js';
 import { endpoint, reply } from '../endpoint.js';
 import { page, Bridge } from '../openapi/shapes.js';
 import { decodeNameCursor, namePage, presentBridge } from '../present.js';
@@ -24,7 +23,7 @@ export const bridgeEndpoints = [
     query: listBridgesQuery, responses: { 200: { description: 'A page of bridges', schema: page(Bridge) } },
     example: () => ({ query: 'limit=20' }),
     handle: async ({ s, query: q }) => {
-      const rows = await listBridges(s.db, { pattern: q.q === undefined ? undefined : containsPattern(q.q), after: decodeNameCursor(q.cursor), limit: q.limit + 1 });
+      const rows = await listBridges(s.db, { q: q.q, after: decodeNameCursor(q.cursor), limit: q.limit + 1 });
       return reply(200, namePage(rows, q.limit, presentBridge));
     },
   }),

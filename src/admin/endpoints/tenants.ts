@@ -3,7 +3,6 @@ import { createTenant } from '../../commands/create-tenant.js';
 import { updateTenantSettings } from '../../commands/update-tenant.js';
 import { notFound } from '../../errors.js';
 import { findTenant, listTenants } from '../../store/tenants.js';
-import { containsPattern } from '../../store/search-term.js';
 import { endpoint, reply } from '../endpoint.js';
 import { page, Tenant } from '../openapi/shapes.js';
 import { decodeNameCursor, namePage, presentTenant } from '../present.js';
@@ -24,7 +23,7 @@ export const tenantEndpoints = [
     query: listTenantsQuery, responses: { 200: { description: 'A page of tenants', schema: page(Tenant) } },
     example: () => ({ query: 'q=example&limit=20' }),
     handle: async ({ s, query: q }) => {
-      const rows = await listTenants(s.db, { pattern: q.q === undefined ? undefined : containsPattern(q.q), after: decodeNameCursor(q.cursor), limit: q.limit + 1 });
+      const rows = await listTenants(s.db, { q: q.q, after: decodeNameCursor(q.cursor), limit: q.limit + 1 });
       return reply(200, namePage(rows, q.limit, presentTenant));
     },
   }),
