@@ -67,7 +67,7 @@ export async function sortedMatches(sql: Sql, tenantId: string, term: SearchTerm
   const { values, param, exact, cursor } = matching(tenantId, term, after);
   const { rows } = await sql.query<{ id: string }>(
     `SELECT u.id FROM users u WHERE u.tenant_id = $1 AND u.disabled_at IS NULL AND ${exact()}
-        ${cursor ? `AND (${OPAQUE_NAME}, u.id) > (${cursor.name} COLLATE "C", ${cursor.id}::uuid)` : ''}
+        ${cursor ? `AND ${afterName('u', cursor.name, cursor.id, OPAQUE_NAME)}` : ''}
       ORDER BY ${OPAQUE_NAME}, u.id LIMIT ${param(limit)}`,
     values,
   );

@@ -125,9 +125,12 @@ export type ListedUserRow = UserRow & { sort_name: string };
 
 /** The name order of users `u` (what the index of migrations/0015 holds). */
 export const NAME_ORDER = 'lower(u.display_name) COLLATE "C", u.id';
-/** Users of `alias` after the cursor (name, id) whose placeholders are given. */
-export const afterName = (alias: string, name: string, id: string) =>
-  `(lower(${alias}.display_name) COLLATE "C", ${alias}.id) > (${name} COLLATE "C", ${id}::uuid)`;
+/**
+ * Users of `alias` after the cursor (name, id) whose placeholders are given; `sortName` is the
+ * expression of the name order (user-search.ts hides it from the planner).
+ */
+export const afterName = (alias: string, name: string, id: string, sortName = `lower(${alias}.display_name) COLLATE "C"`) =>
+  `(${sortName}, ${alias}.id) > (${name} COLLATE "C", ${id}::uuid)`;
 
 const LISTED = VIEW.replace('SELECT ', 'SELECT lower(u.display_name) AS sort_name, ');
 

@@ -1,6 +1,6 @@
 // `attendant bridges list | create` (platform keys). A bridge is a set of dial-in numbers.
 import { describeProblem, enc, problemOf, type AdminApi } from './api.js';
-import type { Command } from './context.js';
+import { refused, type Command } from './context.js';
 import { CliError, EXIT, usageError } from './exit.js';
 import { bridgeProblem } from './local-checks.js';
 import { listAll } from './paging.js';
@@ -62,12 +62,7 @@ export const bridgesCreate: Command = {
     const invalid = bridgeProblem(body);
     if (invalid) throw usageError(describeProblem(invalid));
     const res = await api.post<Bridge>('/bridges', body, { idempotent: false });
-    if (res.status !== 201) {
-      const error = problemOf(res);
-      out.warn(`the bridge was not created: ${describeProblem(error)}`);
-      out.result({ outcome: 'failed', error });
-      return EXIT.failures;
-    }
+    if (res.status !== 201) return refused(out, 'the bridge was not created', problemOf(res));
     out.line(`created   bridge ${res.body.id}  ${res.body.name}`);
     out.result({ outcome: 'created', bridge: res.body });
     return EXIT.ok;

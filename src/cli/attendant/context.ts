@@ -1,6 +1,6 @@
 // What every command gets: the API client, the output, and the shared options.
-import type { AdminApi } from './api.js';
-import type { ExitCode } from './exit.js';
+import { describeProblem, type AdminApi, type Problem } from './api.js';
+import { EXIT, type ExitCode } from './exit.js';
 import type { Output } from './output.js';
 
 export interface Context {
@@ -21,6 +21,13 @@ export interface Command {
   details?: string;
   options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
   run(ctx: Context, positionals: string[], values: OptionValues): Promise<ExitCode>;
+}
+
+/** A request the service refused: a warning (`what` was not done: why), the `failed` result, exit 1. */
+export function refused(out: Output, what: string, error: Problem): ExitCode {
+  out.warn(`${what}: ${describeProblem(error)}`);
+  out.result({ outcome: 'failed', error });
+  return EXIT.failures;
 }
 
 /** Counts outcomes in a fixed order, for summaries. */

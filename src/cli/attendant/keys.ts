@@ -1,7 +1,7 @@
 // `attendant keys list | create | revoke`. A key's secret is shown once, when it is created
 // (on stdout, or in the --json document); lists never carry it.
 import { describeProblem, enc, problemOf, type Problem } from './api.js';
-import { describeTally, tally, type Command } from './context.js';
+import { describeTally, refused, tally, type Command } from './context.js';
 import { EXIT, usageError } from './exit.js';
 import { apiKeyProblem } from './local-checks.js';
 import { mapLimit } from './output.js';
@@ -50,12 +50,7 @@ export const keysCreate: Command = {
     const invalid = apiKeyProblem(body);
     if (invalid) throw usageError(describeProblem(invalid));
     const res = await api.post<ApiKey & { key: string }>('/api-keys', body, { idempotent: false });
-    if (res.status !== 201) {
-      const error = problemOf(res);
-      out.warn(`the key was not created: ${describeProblem(error)}`);
-      out.result({ outcome: 'failed', error });
-      return EXIT.failures;
-    }
+    if (res.status !== 201) return refused(out, 'the key was not created', problemOf(res));
     const k = res.body;
     out.line(`created   key ${k.id}  ${k.readOnly ? 'read-only' : 'write'}  ${scope(k)}  ${k.name}`);
     out.line(`key: ${k.key}`);

@@ -1,7 +1,7 @@
 // `attendant tenants list | create` (platform keys). Creating is not idempotent: each run makes
 // a new tenant, so a script checks `tenants list --search NAME` first.
 import { describeProblem, enc, problemOf } from './api.js';
-import type { Command } from './context.js';
+import { refused, type Command } from './context.js';
 import { EXIT, usageError } from './exit.js';
 import { tenantProblem } from './local-checks.js';
 import { listAll, pageSizeFrom } from './paging.js';
@@ -69,12 +69,7 @@ export const tenantsCreate: Command = {
     if (invalid) throw usageError(describeProblem(invalid));
     // a lost answer is not retried: the tenant may exist already
     const res = await api.post<Tenant>('/tenants', body, { idempotent: false });
-    if (res.status !== 201) {
-      const error = problemOf(res);
-      out.warn(`the tenant was not created: ${describeProblem(error)}`);
-      out.result({ outcome: 'failed', error });
-      return EXIT.failures;
-    }
+    if (res.status !== 201) return refused(out, 'the tenant was not created', problemOf(res));
     out.line(`created   tenant ${res.body.id}  ${res.body.name}  bridge ${res.body.bridgeId}`);
     out.result({ outcome: 'created', tenant: res.body });
     return EXIT.ok;

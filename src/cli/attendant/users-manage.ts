@@ -1,7 +1,7 @@
 // `attendant users list | get | create | disable`: one user at a time (users import is the bulk
 // path). A USER is named by its id or its email (looked up in the tenant).
 import { describeProblem, enc, problemOf, type AdminApi, type Problem } from './api.js';
-import { describeTally, tally, type Command } from './context.js';
+import { describeTally, refused, tally, type Command } from './context.js';
 import { CliError, EXIT, usageError } from './exit.js';
 import { userProblem } from './local-checks.js';
 import { mapLimit } from './output.js';
@@ -126,9 +126,7 @@ export const usersCreate: Command = {
       out.result({ outcome: 'unchanged', user: id ? { id, email: body.email } : { email: body.email } });
       return EXIT.ok;
     }
-    out.warn(`${body.email} was not enabled: ${describeProblem(error)}`);
-    out.result({ outcome: 'failed', error });
-    return EXIT.failures;
+    return refused(out, `${body.email} was not enabled`, error);
   },
 };
 
