@@ -38,3 +38,19 @@ export function tally<K extends string>(keys: readonly K[], outcomes: Iterable<K
 }
 
 export const describeTally = (counts: Record<string, number>) => Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ');
+
+/**
+ * The end of a command that acts on each of several items: a line per item (outcome, `label`,
+ * the refusal if any), the tally (`group: 2 revoked, 1 absent, 0 failed`), the result
+ * `{ [group]: counts, items }`; exit 1 when any failed.
+ */
+export function reportEach<O extends string, I extends { outcome: O | 'failed'; error?: Problem }>(
+  out: Output, group: string, outcomes: readonly (O | 'failed')[], items: I[], label: (item: I) => string,
+): ExitCode {
+  const width = Math.max(...outcomes.map((o) => o.length)) + 1;
+  for (const i of items) out.line(`${i.outcome.padEnd(width)} ${label(i)}${i.error ? `  ${describeProblem(i.error)}` : ''}`);
+  const counts = tally(outcomes, items.map((i) => i.outcome));
+  out.line(`${group}: ${describeTally(counts)}`);
+  out.result({ [group]: counts, items });
+  return counts.failed ? EXIT.failures : EXIT.ok;
+}

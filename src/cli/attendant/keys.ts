@@ -1,7 +1,7 @@
 // `attendant keys list | create | revoke`. A key's secret is shown once, when it is created
 // (on stdout, or in the --json document); lists never carry it.
 import { describeProblem, enc, problemOf, type Problem } from './api.js';
-import { describeTally, refused, tally, type Command } from './context.js';
+import { refused, reportEach, type Command } from './context.js';
 import { EXIT, usageError } from './exit.js';
 import { apiKeyProblem } from './local-checks.js';
 import { mapLimit } from './output.js';
@@ -72,10 +72,6 @@ export const keysRevoke: Command = {
       if (res.status === 404) return { id, outcome: 'absent' };
       return { id, outcome: 'failed', error: problemOf(res) };
     });
-    for (const i of items) out.line(`${i.outcome.padEnd(8)} ${i.id}${i.error ? `  ${describeProblem(i.error)}` : ''}`);
-    const counts = tally(['revoked', 'absent', 'failed'] as const, items.map((i) => i.outcome));
-    out.line(`keys: ${describeTally(counts)}`);
-    out.result({ keys: counts, items });
-    return counts.failed ? EXIT.failures : EXIT.ok;
+    return reportEach(out, 'keys', ['revoked', 'absent', 'failed'] as const, items, (i) => i.id);
   },
 };

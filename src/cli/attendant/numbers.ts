@@ -1,6 +1,6 @@
 // `attendant numbers list | delete | sync-twilio` (apply is in numbers-apply.ts).
 import { describeProblem, enc, problemOf, type Problem } from './api.js';
-import { describeTally, tally, type Command } from './context.js';
+import { describeTally, reportEach, tally, type Command } from './context.js';
 import { EXIT, usageError } from './exit.js';
 import { mapLimit } from './output.js';
 
@@ -49,11 +49,7 @@ export const numbersDelete: Command = {
       if (res.status === 404) return { number, outcome: 'absent' };
       return { number, outcome: 'failed', error: problemOf(res) };
     });
-    for (const i of items) out.line(`${i.outcome.padEnd(8)} ${i.number}${i.error ? `  ${describeProblem(i.error)}` : ''}`);
-    const counts = tally(['deleted', 'absent', 'failed'] as const, items.map((i) => i.outcome));
-    out.line(`numbers: ${describeTally(counts)}`);
-    out.result({ numbers: counts, items });
-    return counts.failed ? EXIT.failures : EXIT.ok;
+    return reportEach(out, 'numbers', ['deleted', 'absent', 'failed'] as const, items, (i) => i.number);
   },
 };
 

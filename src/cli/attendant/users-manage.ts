@@ -1,7 +1,7 @@
 // `attendant users list | get | create | disable`: one user at a time (users import is the bulk
 // path). A USER is named by its id or its email (looked up in the tenant).
 import { describeProblem, enc, problemOf, type AdminApi, type Problem } from './api.js';
-import { describeTally, refused, tally, type Command } from './context.js';
+import { refused, reportEach, type Command } from './context.js';
 import { CliError, EXIT, usageError } from './exit.js';
 import { userProblem } from './local-checks.js';
 import { mapLimit } from './output.js';
@@ -149,10 +149,6 @@ export const usersDisable: Command = {
       if (res.status === 404 && !/tenant/.test(error.detail)) return { user, id, outcome: 'absent' };
       return { user, id, outcome: 'failed', error };
     });
-    for (const i of items) out.line(`${i.outcome.padEnd(9)} ${i.user}${i.error ? `  ${describeProblem(i.error)}` : ''}`);
-    const counts = tally(['disabled', 'absent', 'failed'] as const, items.map((i) => i.outcome));
-    out.line(`users: ${describeTally(counts)}`);
-    out.result({ users: counts, items });
-    return counts.failed ? EXIT.failures : EXIT.ok;
+    return reportEach(out, 'users', ['disabled', 'absent', 'failed'] as const, items, (i) => i.user);
   },
 };
