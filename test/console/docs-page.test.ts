@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createHarness } from '../support/harness.js';
-import { launchChromium } from './support.js';
+import { launchChromium } from '../support/chromium.js';
 
 describe('the API documentation page in Chromium', () => {
   it('renders under its policy with no violations', async () => {

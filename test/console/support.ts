@@ -1,35 +1,23 @@
 // The admin console in headless Chromium against a live service (the app on a real port, over
 // a database of the file's own): starting it, pages that record every script error, policy
 // violation and failed request, signing in, and screenshots. Chromium must be at
-// /usr/bin/chromium: without it these tests FAIL (CI installs it; see .ci/run), never skip.
+// /usr/bin/chromium (test/support/chromium.ts): without it these tests fail, never skip.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { createHarness, type Harness } from '../support/harness.js';
+import { launchChromium, requireChromium } from '../support/chromium.js';
 import { privateDatabase } from '../support/private-db.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const WIDE = { width: 1280, height: 900 };
 export const NARROW = { width: 390, height: 844 };
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
-
-export function requireChromium(): void {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: the admin console tests need Debian's chromium (apt-get install -y chromium); they do not skip`);
-  }
-}
-
-export function launchChromium(): Promise<Browser> {
-  requireChromium();
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-}
 
 /**
  * Compiles the console's modules as `npm run build` does, into dist/web/console. Test files run

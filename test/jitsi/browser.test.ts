@@ -2,18 +2,14 @@
 // allowed origin and from one at another origin: the browser, not a model of it, enforces CORS
 // and sends the fetch metadata. The page does what jitsi-meet's client does (_utils.ts
 // getDialInConferenceID / getDialInNumbers through httpUtils.ts doGetJSON: fetch, then JSON).
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium.js';
 import { expectStatus } from '../support/harness.js';
 import { createVoiceHarness, type VoiceHarness } from '../voice/support.js';
 import { local, MUC, setupJitsi, type JitsiSetup } from './support.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`SKIPPED the Jitsi browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
 // What the page runs: the client's two requests (room not encoded, as Jitsi Meet sends it).
 const PAGE = `<!doctype html><meta charset="utf-8"><title>meet</title><script>
@@ -34,7 +30,7 @@ window.dialIn = async (confCodeUrl, numbersUrl, room, muc) => {
 window.image = (src) => new Promise((resolve) => { const i = new Image(); i.onload = i.onerror = () => resolve(); i.src = src; });
 </script>`;
 
-describe.skipIf(!haveChromium)('the dial-in requests in Chromium', () => {
+describe('the dial-in requests in Chromium', () => {
   let h: VoiceHarness;
   let pages: Server;
   let port: number;
@@ -47,7 +43,7 @@ describe.skipIf(!haveChromium)('the dial-in requests in Chromium', () => {
     await new Promise<void>((r) => pages.listen(0, '127.0.0.1', r));
     port = (pages.address() as AddressInfo).port;
     s = await setupJitsi(h, { integration: { allowedOrigins: [`http://127.0.0.1:${port}`] } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium(); // fails, never skips, without Chromium
   }, 120_000);
 
   afterAll(async () => {
