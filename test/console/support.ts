@@ -80,7 +80,12 @@ export class WatchedPage {
   private constructor(readonly page: Page) {
     page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') this.problems.push(`console ${m.type()}: ${m.text()}`); });
     page.on('pageerror', (e) => this.problems.push(`script error: ${e.message}`));
-    page.on('requestfailed', (r) => this.problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+    page.on('requestfailed', (r) => {
+      // ERR_ABORTED is a request cancelled on purpose: the console aborts a page's requests when
+      // the admin leaves it or signs out, and a reload cancels them too. Nothing an admin meets.
+      const why = r.failure()?.errorText ?? '';
+      if (why !== 'net::ERR_ABORTED') this.problems.push(`request failed: ${r.method()} ${r.url()} ${why}`);
+    });
     page.on('response', (r) => { if (r.status() >= 400) this.problems.push(`HTTP ${r.status()}: ${r.request().method()} ${new URL(r.url()).pathname}`); });
   }
 
