@@ -42,6 +42,7 @@ describe('with the cache and the database both down', () => {
     redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     const cache = new RedisStore({ url: `redis://127.0.0.1:${port}` }, silentLogger);
     for (let k = 0; k < 50 && !cache.isConnected(); k++) await new Promise((r) => setTimeout(r, 100));
+    expect(cache.isConnected(), 'the private Redis answered before it is killed').toBe(true);
     const deadDatabase = `postgres://postgres@127.0.0.1:${await freePort()}/nothing_here`;
     sick = await createVoiceHarness({ cache, databaseUrl: deadDatabase });
     await new Promise<void>((resolve) => { redis.once('exit', () => resolve()); redis.kill('SIGKILL'); });
