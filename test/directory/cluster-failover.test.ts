@@ -67,21 +67,23 @@ describe('a Redis Cluster failover that loses writes', () => {
         await new Promise((r) => setTimeout(r, 20));
       }
     })();
+    try {
+      // The store follows the slot to the new master and reads its identity; the copied marker
+      // names the old master, so the bridge is answered from PostgreSQL and rebuilt.
+      const marker = h.services.keys.directoryMarker(bridge.id);
+      expect(await eventually(async () => store.serverIdentity(marker), (id) => id === runIdOf(replica!), 20_000)).toBe(runIdOf(replica!));
+      expect(await d.lookupConferenceId(bridge.id, oldId)).toMatchObject({ status: 'retired' });
+      // A rebuild that races the store's view of the slots may not complete; the next one, 2 s on, does.
+      const fresh = await eventually(() => d.lookupConferenceId(bridge.id, Number(reset.conferenceId)), (v) => 'source' in v && v.source === 'cache', 15_000);
+      expect(fresh).toMatchObject({ status: 'active', source: 'cache', ownerId: u!.id });
+      expect(kindOf(replica!.cli('hget', key, field))).toBe('R');
 
-    // The store follows the slot to the new master and reads its identity; the copied marker
-    // names the old master, so the bridge is answered from PostgreSQL and rebuilt.
-    const marker = h.services.keys.directoryMarker(bridge.id);
-    expect(await eventually(async () => store.serverIdentity(marker), (id) => id === runIdOf(replica!), 20_000)).toBe(runIdOf(replica!));
-    expect(await d.lookupConferenceId(bridge.id, oldId)).toMatchObject({ status: 'retired' });
-    // A rebuild that races the store's view of the slots may not complete; the next one, 2 s on, does.
-    const fresh = await eventually(() => d.lookupConferenceId(bridge.id, Number(reset.conferenceId)), (v) => 'source' in v && v.source === 'cache', 15_000);
-    expect(fresh).toMatchObject({ status: 'active', source: 'cache', ownerId: u!.id });
-    expect(kindOf(replica!.cli('hget', key, field))).toBe('R');
-
-    const atRebuild = seen.length;
-    await eventually(async () => seen.length, (n) => n >= Math.max(10, atRebuild + 3)); // some of them after the rebuild
-    calling = false;
-    await caller;
+      const atRebuild = seen.length;
+      await eventually(async () => seen.length, (n) => n >= Math.max(10, atRebuild + 3)); // some of them after the rebuild
+    } finally { // a failed step must not leave the caller looping
+      calling = false;
+      await caller;
+    }
     expect(seen).not.toContain('active');
   }, 60_000);
 });
