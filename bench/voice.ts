@@ -102,8 +102,13 @@ async function expectAnswer(name: string, base: string, r: Request, pattern: Reg
 }
 
 /** Active-ID lookups answered from the cache and from the database so far (Prometheus). */
+// production serves /metrics on the main port only with a token
+const METRICS_TOKEN = randomBytes(16).toString('hex');
+
 async function lookups(base: string): Promise<{ cache: number; database: number }> {
-  const text = await (await fetch(`${base}/metrics`)).text();
+  const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  if (!res.ok) throw new Error(`GET /metrics answered ${res.status}: the lookup counts cannot be read`);
+  const text = await res.text();
   const count = (source: string) => [...text.matchAll(new RegExp(`attendant_directory_lookups_total\\{[^}]*source="${source}"[^}]*\\} (\\d+)`, 'g'))].reduce((a, m) => a + Number(m[1]), 0);
   return { cache: count('cache'), database: count('database') };
 }
@@ -117,7 +122,7 @@ async function main() {
     const [ours, naive, floor] = [await freePort(), await freePort(), await freePort()];
     const attendant = startService({
       NODE_ENV: 'production', PORT: String(ours), PUBLIC_BASE_URL, DATABASE_URL: db.url, REDIS_URL: redis.url,
-      TWILIO_AUTH_TOKEN: TOKEN, BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, SECRETS_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', RUN_WORKER: 'false',
+      TWILIO_AUTH_TOKEN: TOKEN, BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, SECRETS_KEY: randomBytes(32).toString('hex'), METRICS_TOKEN, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', RUN_WORKER: 'false',
     }, cpuProf);
     const naiveServer = startNode('bench/naive-server.ts', { PORT: String(naive), REDIS_URL: redis.url, KEY: 'naive:', PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN: TOKEN }, cpuProf);
     const floorServer = startNode('bench/floor-server.ts', { PORT: String(floor) }, cpuProf);
