@@ -101,10 +101,10 @@ async function expectAnswer(name: string, base: string, r: Request, pattern: Reg
   if (res.status !== 200 || !pattern.test(text)) throw new Error(`${name} answered ${res.status}: ${text}`);
 }
 
-/** Active-ID lookups answered from the cache and from the database so far (Prometheus). */
 // production serves /metrics on the main port only with a token
 const METRICS_TOKEN = randomBytes(16).toString('hex');
 
+/** Active-ID lookups answered from the cache and from the database so far (Prometheus). */
 async function lookups(base: string): Promise<{ cache: number; database: number }> {
   const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   if (!res.ok) throw new Error(`GET /metrics answered ${res.status}: the lookup counts cannot be read`);
